@@ -1,0 +1,11 @@
+module github.com/guestnet/guestnet
+
+go 1.26.0
+
+require (
+	go.yaml.in/yaml/v3 v3.0.5
+	k8s.io/apimachinery v0.37.2
+	sigs.k8s.io/yaml v1.6.0
+)
+
+require go.yaml.in/yaml/v2 v2.4.4 // indirect

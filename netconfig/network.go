@@ -1,0 +1,136 @@
+package netconfig
+
+import "net/netip"
+
+// Spec is the input of Build: a VM's networks, in the VM's order.
+type Spec struct {
+	// Namespace is the VM's namespace. It qualifies attachment names given
+	// without one ("ext-net" becomes "vms/ext-net"). It may be empty, in
+	// which case unqualified attachment names stay as they are.
+	Namespace string
+
+	// Networks lists the VM's networks in the order of the VM's spec, which
+	// is the order in which KubeVirt attaches their NICs to the guest.
+	Networks []Network
+}
+
+// Source says where a network comes from, as KubeVirt's network source
+// does.
+type Source string
+
+const (
+	// SourceUnspecified leaves the decision to the rules of Build: the name
+	// "default" means the pod network, and any other network is decided by
+	// its network status (a Multus attachment when the status names one or
+	// when there is no status yet).
+	SourceUnspecified Source = ""
+	// SourcePod is the pod network (KubeVirt's `pod: {}`).
+	SourcePod Source = "pod"
+	// SourceMultus is a Multus attachment (KubeVirt's `multus: {networkName}`).
+	SourceMultus Source = "multus"
+)
+
+// Common bindings. Any other non-empty value names a network binding plugin.
+const (
+	BindingBridge     = "bridge"
+	BindingMasquerade = "masquerade"
+	BindingSRIOV      = "sriov"
+	BindingPasst      = "passt"
+)
+
+// Network is one of a VM's networks together with the guest configuration
+// asked for it.
+type Network struct {
+	// Name is the KubeVirt network name (spec.networks[].name), which is
+	// also the name of the VM interface bound to it.
+	Name string
+
+	// Source is the kind of network. See SourceUnspecified for the rules
+	// that apply when it is not set.
+	Source Source
+
+	// NetworkName is the NetworkAttachmentDefinition of a Multus network,
+	// as "name" or "namespace/name". It is empty for other sources.
+	NetworkName string
+
+	// Binding is how the VM interface is bound to the network: one of the
+	// Binding constants or the name of a binding plugin. It may be empty.
+	Binding string
+
+	// MAC is the MAC address set on the VM's interface
+	// (spec.domain.devices.interfaces[].macAddress), if any.
+	MAC MAC
+
+	// PCIAddress is the guest PCI address set on the VM's interface, if any,
+	// in the form "0000:81:00.1". It is carried into the result for the
+	// caller's benefit; matching uses MACs and names.
+	PCIAddress string
+
+	// IPConfig is the guest IP configuration asked for this network. When
+	// it is nil the pod network is configured with DHCP and a secondary
+	// network is left out of the output.
+	IPConfig *IPConfig
+}
+
+// Mode is how a guest NIC gets its addresses.
+type Mode string
+
+const (
+	// ModeStatic assigns IPConfig.Addresses.
+	ModeStatic Mode = "static"
+	// ModeDHCP runs DHCPv4 (and DHCPv6 when IPConfig.DHCP6 is set).
+	ModeDHCP Mode = "dhcp"
+	// ModeNone names the NIC and brings its link up (applying the MTU) but
+	// assigns no address.
+	ModeNone Mode = "none"
+)
+
+// IPConfig is the IP configuration of one guest NIC.
+type IPConfig struct {
+	// Mode is required.
+	Mode Mode
+
+	// Addresses are the interface's addresses with their prefix lengths,
+	// IPv4 and IPv6 alike. Required, and only allowed, in static mode.
+	Addresses []netip.Prefix
+
+	// Gateways are default gateways, at most one per address family, each
+	// inside the subnet of one of the addresses of its family (IPv6
+	// link-local gateways are always on-link). Static mode only.
+	Gateways []netip.Addr
+
+	// DHCP6 also runs DHCPv6. DHCP mode only.
+	DHCP6 bool
+
+	// Nameservers are DNS servers and search domains for this interface.
+	Nameservers Nameservers
+
+	// Routes are extra routes through this interface. A route to
+	// 0.0.0.0/0 or ::/0 is a default route and counts as a gateway.
+	Routes []Route
+
+	// MTU is the interface MTU in bytes; 0 leaves it to the guest.
+	MTU int
+}
+
+// Nameservers are DNS settings for a guest NIC.
+type Nameservers struct {
+	// Addresses are DNS server addresses.
+	Addresses []netip.Addr
+	// Search are search domains.
+	Search []string
+}
+
+// Route is a static route through a guest NIC.
+type Route struct {
+	// To is the destination; a zero-length prefix is a default route.
+	To netip.Prefix
+	// Via is the next hop. It must be reachable from one of the
+	// interface's subnets of its family (or be IPv6 link-local).
+	Via netip.Addr
+	// Metric is the route metric; nil leaves it to the guest.
+	Metric *uint32
+}
+
+// IsDefault reports whether r is a default route (to 0.0.0.0/0 or ::/0).
+func (r Route) IsDefault() bool { return r.To.IsValid() && r.To.Bits() == 0 }

@@ -1,0 +1,56 @@
+package netconfig
+
+// Option configures Build.
+type Option func(*options)
+
+type options struct {
+	status       StatusResolver
+	macs         MACResolver
+	omitPod      bool
+	defaultRoute DefaultRouteStyle
+}
+
+// DefaultRouteStyle is how default routes are written.
+type DefaultRouteStyle int
+
+const (
+	// DefaultRoutePortable writes default routes in forms that every
+	// renderer of cloud-init 22.4 (networkd, eni, sysconfig, netplan) and
+	// netplan 0.106 apply correctly: an IPv4 default route as a route to
+	// "0.0.0.0/0", an IPv6 default route as "gateway6" (cloud-init 22.4
+	// turns a route to "::/0" into "::/64" on its own renderers, and crashes
+	// on "to: default"). netplan 0.106 warns that gateway6 is deprecated but
+	// applies it. An IPv6 default route cannot carry a metric in this style.
+	DefaultRoutePortable DefaultRouteStyle = iota
+	// DefaultRouteNetplan writes every default route as netplan's native
+	// "to: default". Use it only for guests known to be recent: the guest
+	// must render with netplan 0.103 or later, or with cloud-init 25.3 or
+	// later on its own renderers.
+	DefaultRouteNetplan
+)
+
+// WithNetworkStatus makes Build consult r for each network's Multus status:
+// whether the network is a Multus attachment, and the pod interface's MAC.
+func WithNetworkStatus(r StatusResolver) Option {
+	return func(o *options) { o.status = r }
+}
+
+// WithMACResolver makes Build ask r for the MAC of networks whose spec sets
+// none.
+func WithMACResolver(r MACResolver) Option {
+	return func(o *options) { o.macs = r }
+}
+
+// WithoutPodNetwork leaves the pod network out of the output entirely. By
+// default it is written as DHCP, because a guest given any network config
+// writes no fallback DHCP config of its own, so leaving the pod NIC out
+// takes the VM off the pod network.
+func WithoutPodNetwork() Option {
+	return func(o *options) { o.omitPod = true }
+}
+
+// WithDefaultRouteStyle chooses how default routes are written; the default
+// is DefaultRoutePortable.
+func WithDefaultRouteStyle(s DefaultRouteStyle) Option {
+	return func(o *options) { o.defaultRoute = s }
+}
