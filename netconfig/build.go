@@ -1,8 +1,59 @@
 package netconfig
 
-import "errors"
+import (
+	"fmt"
 
-// Build resolves, validates and renders spec. It is implemented in the next commit.
+	"github.com/guestnet/guestnet/netconfig/netplan"
+)
+
+// Build turns a VM's network specs into the netplan v2 network config of
+// its guest. It runs three stages over plain values, each in its own file:
+//
+//  1. resolve (resolve.go): decide for each network, in VM order, its role
+//     (pod network, Multus attachment, or skipped), its guest interface
+//     name, and how the guest NIC is matched (by MAC, from the spec, the
+//     MAC resolver or the network status; or by name as a fallback);
+//  2. validate (validate.go): check the specs and the resolved plan, and
+//     collect every problem at once;
+//  3. render (render.go): write the typed netplan model and its YAML.
+//
+// Invalid input returns an *InvalidSpecError listing every problem with
+// the path of its field, and an empty Result: nothing partial is emitted.
+// Build does no I/O, keeps no state and does not modify spec, so it is
+// safe to call from many goroutines at once; the same input always gives
+// the same bytes.
 func Build(spec Spec, opts ...Option) (Result, error) {
-	return Result{}, errors.New("not implemented")
+	var o options
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+
+	plans, warnings := resolve(spec, o)
+	errs, moreWarnings := validate(spec, plans, o)
+	if len(errs) > 0 {
+		return Result{}, &InvalidSpecError{Errors: errs}
+	}
+	warnings = append(warnings, moreWarnings...)
+
+	cfg := render(spec, plans, o)
+	out, err := netplan.Marshal(cfg)
+	if err != nil {
+		// The model holds only strings, numbers and booleans, so this
+		// cannot happen; it is reported rather than hidden all the same.
+		return Result{}, fmt.Errorf("netconfig: %w", err)
+	}
+	if len(cfg.Network.Ethernets) == 0 {
+		warnings = append(warnings, Warning{
+			Code:    WarningNothingConfigured,
+			Message: "the network config configures no interface; a guest given a network config writes no fallback of its own, so it brings up no network",
+		})
+	}
+
+	ifaces := make([]Interface, len(plans))
+	for i, p := range plans {
+		ifaces[i] = p.Interface
+	}
+	return Result{YAML: out, Config: cfg, Interfaces: ifaces, Warnings: warnings}, nil
 }

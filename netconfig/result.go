@@ -115,6 +115,8 @@ const (
 	// WarningIgnoredIPConfig: an IP config was given for a network that is
 	// left out of the output.
 	WarningIgnoredIPConfig WarningCode = "IPConfigIgnored"
+	// WarningNothingConfigured: no interface is configured at all.
+	WarningNothingConfigured WarningCode = "NothingConfigured"
 )
 
 // Warning is a problem that did not stop the build.

@@ -1,0 +1,164 @@
+package netconfig
+
+import (
+	"fmt"
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// plan is what resolve decided for one network.
+type plan struct {
+	Interface
+	// index is the network's position in Spec.Networks.
+	index int
+	// ip is the IP config that applies: the spec's, or DHCP for a pod
+	// network given none. It is nil when the NIC is not configured.
+	ip *IPConfig
+	// status is the network status, when the resolver had one.
+	status    NetworkStatus
+	hasStatus bool
+	// macPath is the field the chosen MAC came from, for error messages.
+	macPath *field.Path
+}
+
+// guestInterfaceName is the name of the guest NIC at position i among the
+// VM's NICs: eth0 for the first, eth1 for the second, and so on.
+func guestInterfaceName(i int) string { return "eth" + strconv.Itoa(i) }
+
+// resolve decides, for each network in VM order, its role, its guest
+// interface name and how its NIC is matched.
+func resolve(spec Spec, o options) ([]plan, []Warning) {
+	var warnings []Warning
+	plans := make([]plan, len(spec.Networks))
+	for i, n := range spec.Networks {
+		p := &plans[i]
+		p.index = i
+		path := field.NewPath("networks").Index(i)
+		p.Network = n.Name
+		p.Name = guestInterfaceName(i)
+		p.PCIAddress = n.PCIAddress
+		if n.Source == SourceMultus {
+			p.NetworkName = qualify(spec.Namespace, n.NetworkName)
+		}
+		if o.status != nil {
+			p.status, p.hasStatus = o.status.NetworkStatus(spec.Networks, i)
+			if p.hasStatus {
+				p.PodInterface = p.status.Interface
+				if p.NetworkName == "" {
+					p.NetworkName = p.status.NetworkName
+				}
+			}
+		}
+
+		p.Role = role(n, p.status, p.hasStatus)
+		switch p.Role {
+		case RolePod:
+			switch {
+			case o.omitPod:
+				if n.IPConfig != nil {
+					warnings = append(warnings, Warning{
+						Code: WarningIgnoredIPConfig, Network: n.Name, Field: path.Child("ipConfig").String(),
+						Message: "the pod network is left out of the output, so its IP config is not written",
+					})
+				}
+			case n.IPConfig == nil:
+				p.ip = &IPConfig{Mode: ModeDHCP}
+			default:
+				p.ip = n.IPConfig
+			}
+		case RoleSecondary:
+			p.ip = n.IPConfig
+		case RoleSkipped:
+			msg := "its network status names no NetworkAttachmentDefinition, so it is not a Multus attachment and is left out"
+			if n.IPConfig != nil {
+				msg += "; its IP config is not written"
+			}
+			warnings = append(warnings, Warning{Code: WarningNotMultus, Network: n.Name, Field: path.String(), Message: msg})
+		}
+		p.Configured = p.ip != nil
+
+		if w, ok := resolveMAC(p, n, path, o); ok {
+			warnings = append(warnings, w)
+		}
+		if !p.Configured {
+			continue
+		}
+		if p.MAC.IsValid() {
+			p.Match = MatchMAC
+			continue
+		}
+		p.Match = MatchName
+		warnings = append(warnings, Warning{
+			Code: WarningNameFallback, Network: n.Name, Field: path.Child("macAddress").String(),
+			Message: fmt.Sprintf("no MAC is known for this network, so its NIC is matched by the name %s "+
+				"(its position among the VM's NICs); guests that name NICs predictably (enp1s0, ens4, ...) "+
+				"have no %s and leave it unconfigured: set macAddress on the VM interface or pass a MAC resolver",
+				p.Name, p.Name),
+		})
+	}
+	return plans, warnings
+}
+
+// role decides what a network is to the guest.
+func role(n Network, st NetworkStatus, hasStatus bool) Role {
+	switch n.Source {
+	case SourcePod:
+		return RolePod
+	case SourceMultus:
+		return RoleSecondary
+	}
+	switch {
+	case n.Name == "default":
+		return RolePod
+	case !hasStatus:
+		// First creation: no status yet. The network is still configured.
+		return RoleSecondary
+	case st.Default:
+		return RolePod
+	case st.NetworkName == "":
+		return RoleSkipped
+	}
+	return RoleSecondary
+}
+
+// resolveMAC picks the NIC's MAC: the spec's, else the MAC resolver's, else
+// the network status's for bindings that hand the pod interface's MAC to
+// the guest. It returns a warning when the spec and a resolver disagree.
+func resolveMAC(p *plan, n Network, path *field.Path, o options) (Warning, bool) {
+	var fromResolver MAC
+	if o.macs != nil {
+		if m, ok := o.macs.MAC(n.Name); ok && m.IsValid() {
+			fromResolver = m
+		}
+	}
+	switch {
+	case n.MAC.IsValid():
+		p.MAC, p.MACSource, p.macPath = n.MAC, MACFromSpec, path.Child("macAddress")
+		if fromResolver.IsValid() && fromResolver != n.MAC {
+			return Warning{
+				Code: WarningMACMismatch, Network: n.Name, Field: path.Child("macAddress").String(),
+				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s; the spec's MAC is used", n.MAC, fromResolver),
+			}, true
+		}
+	case fromResolver.IsValid():
+		p.MAC, p.MACSource, p.macPath = fromResolver, MACFromResolver, path
+	case p.hasStatus && p.status.MAC.IsValid() && (n.Binding == BindingBridge || n.Binding == BindingSRIOV):
+		p.MAC, p.MACSource, p.macPath = p.status.MAC, MACFromNetworkStatus, path
+	}
+	return Warning{}, false
+}
+
+// qualify returns a NetworkAttachmentDefinition name as "namespace/name",
+// taking the namespace from ns when name has none.
+func qualify(ns, name string) string {
+	if name == "" || ns == "" {
+		return name
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' {
+			return name
+		}
+	}
+	return ns + "/" + name
+}

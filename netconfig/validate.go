@@ -1,0 +1,696 @@
+package netconfig
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// Limits on values, as the guest and the kernel take them.
+const (
+	minMTU     = 68    // the smallest MTU IPv4 allows (RFC 791)
+	minMTUIPv6 = 1280  // the smallest MTU IPv6 allows (RFC 8200)
+	maxMTU     = 65535 // the largest MTU a guest NIC can take
+	// maxNameservers is how many nameservers glibc's resolver uses.
+	maxNameservers = 3
+	// maxIfaceName is the longest Linux interface name (IFNAMSIZ - 1).
+	maxIfaceName = 15
+	// defaultMetric4 and defaultMetric6 are the metrics the kernel gives
+	// routes that set none.
+	defaultMetric4 = 0
+	defaultMetric6 = 1024
+)
+
+// supportedModes lists the modes, for error messages.
+var supportedModes = []Mode{ModeStatic, ModeDHCP, ModeNone}
+
+// validate checks the specs and the resolved plans and returns every
+// problem at once, plus warnings about valid but doubtful input.
+func validate(spec Spec, plans []plan, o options) (field.ErrorList, []Warning) {
+	v := validator{opts: o}
+	root := field.NewPath("networks")
+
+	names := map[string]int{}
+	pciAddrs := map[string]int{}
+	podAt := -1
+	for i, n := range spec.Networks {
+		path := root.Index(i)
+		v.network(path, n)
+		if n.Name != "" {
+			if j, dup := names[n.Name]; dup {
+				v.add(field.Invalid(path.Child("name"), n.Name, fmt.Sprintf("networks[%d] has the same name; network names are unique within a VM", j)))
+			} else {
+				names[n.Name] = i
+			}
+		}
+		if n.PCIAddress != "" {
+			if j, dup := pciAddrs[n.PCIAddress]; dup {
+				v.add(field.Invalid(path.Child("pciAddress"), n.PCIAddress, fmt.Sprintf("networks[%d] has the same PCI address", j)))
+			} else {
+				pciAddrs[n.PCIAddress] = i
+			}
+		}
+		p := plans[i]
+		if p.Role == RolePod {
+			if podAt >= 0 {
+				v.add(field.Invalid(path, n.Name, fmt.Sprintf("a VM has at most one pod network and networks[%d] (%q) is one already", podAt, spec.Networks[podAt].Name)))
+			}
+			podAt = i
+		}
+		if n.IPConfig != nil {
+			v.ipConfig(path.Child("ipConfig"), n.IPConfig, p.Role)
+		}
+	}
+	v.macs(plans)
+	v.acrossNetworks(spec, plans)
+	return v.errs, v.warnings
+}
+
+// validator collects errors and warnings.
+type validator struct {
+	opts     options
+	errs     field.ErrorList
+	warnings []Warning
+}
+
+func (v *validator) add(e *field.Error) { v.errs = append(v.errs, e) }
+
+func (v *validator) warn(code WarningCode, network string, path *field.Path, format string, args ...any) {
+	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: path.String(), Message: fmt.Sprintf(format, args...)})
+}
+
+// network checks a network's own fields other than its IP config.
+func (v *validator) network(path *field.Path, n Network) {
+	if n.Name == "" {
+		v.add(field.Required(path.Child("name"), "every network needs the name it has in the VM spec"))
+	} else if msg := textProblem(n.Name, 253); msg != "" {
+		v.add(field.Invalid(path.Child("name"), n.Name, msg))
+	}
+
+	switch n.Source {
+	case SourceUnspecified, SourcePod:
+		if n.NetworkName != "" {
+			v.add(field.Forbidden(path.Child("networkName"), "only a Multus network names a NetworkAttachmentDefinition"))
+		}
+	case SourceMultus:
+		if n.NetworkName == "" {
+			v.add(field.Required(path.Child("networkName"), "a Multus network names its NetworkAttachmentDefinition, as name or namespace/name"))
+		} else {
+			for _, msg := range attachmentNameProblems(n.NetworkName) {
+				v.add(field.Invalid(path.Child("networkName"), n.NetworkName, msg))
+			}
+		}
+	default:
+		v.add(field.NotSupported(path.Child("source"), n.Source, []Source{SourcePod, SourceMultus}))
+	}
+
+	if n.Binding != "" {
+		if msg := bindingProblem(n.Binding); msg != "" {
+			v.add(field.Invalid(path.Child("binding"), n.Binding, msg))
+		} else if n.Binding == BindingMasquerade && n.Source == SourceMultus {
+			v.add(field.Invalid(path.Child("binding"), n.Binding, "the masquerade binding is only for the pod network"))
+		}
+	}
+
+	if n.MAC.IsValid() {
+		if msg := n.MAC.Problem(); msg != "" {
+			v.add(field.Invalid(path.Child("macAddress"), n.MAC.String(), msg))
+		}
+	}
+	if n.PCIAddress != "" && !isPCIAddress(n.PCIAddress) {
+		v.add(field.Invalid(path.Child("pciAddress"), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
+	}
+}
+
+// ipConfig checks one network's IP config.
+func (v *validator) ipConfig(path *field.Path, c *IPConfig, r Role) {
+	switch c.Mode {
+	case "":
+		v.add(field.Required(path.Child("mode"), "one of static, dhcp or none"))
+	case ModeStatic, ModeDHCP, ModeNone:
+	default:
+		v.add(field.NotSupported(path.Child("mode"), c.Mode, supportedModes))
+	}
+	if r == RolePod && c.Mode == ModeStatic {
+		v.add(field.Invalid(path.Child("mode"), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
+	}
+
+	static := c.Mode == ModeStatic
+	switch {
+	case static && len(c.Addresses) == 0:
+		v.add(field.Required(path.Child("addresses"), "static mode needs at least one address, such as 192.168.0.200/24"))
+	case !static && len(c.Addresses) > 0:
+		v.add(field.Forbidden(path.Child("addresses"), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
+	}
+	if !static && len(c.Gateways) > 0 {
+		v.add(field.Forbidden(path.Child("gateways"), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
+	}
+	if c.DHCP6 && c.Mode != ModeDHCP {
+		v.add(field.Forbidden(path.Child("dhcp6"), "DHCPv6 is only for dhcp mode"))
+	}
+	if c.Mode == ModeNone {
+		if len(c.Routes) > 0 {
+			v.add(field.Forbidden(path.Child("routes"), "mode none assigns no address, so no route can go through the interface"))
+		}
+		if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
+			v.add(field.Forbidden(path.Child("nameservers"), "mode none configures no DNS"))
+		}
+	}
+
+	subnets := v.addresses(path.Child("addresses"), c.Addresses)
+	v.gateways(path.Child("gateways"), c.Gateways, c.Addresses, subnets, static)
+	v.nameservers(path.Child("nameservers"), c.Nameservers)
+	v.routes(path.Child("routes"), c.Routes, c.Addresses, subnets, static)
+	v.mtu(path.Child("mtu"), c)
+}
+
+// addresses checks static addresses and returns their subnets.
+func (v *validator) addresses(path *field.Path, addrs []netip.Prefix) []netip.Prefix {
+	seen := map[netip.Addr]int{}
+	subnets := make([]netip.Prefix, 0, len(addrs))
+	for j, a := range addrs {
+		p := path.Index(j)
+		if !a.IsValid() {
+			v.add(field.Invalid(p, a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
+			continue
+		}
+		ip := a.Addr()
+		if msg := hostAddrProblem(ip); msg != "" {
+			v.add(field.Invalid(p, a.String(), msg))
+			continue
+		}
+		if a.Bits() == 0 {
+			v.add(field.Invalid(p, a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
+			continue
+		}
+		if ip.Is4() && a.Bits() <= 30 {
+			m := a.Masked()
+			if ip == m.Addr() {
+				v.add(field.Invalid(p, a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
+				continue
+			}
+			if ip == lastAddr(m) {
+				v.add(field.Invalid(p, a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
+				continue
+			}
+		}
+		if k, dup := seen[ip]; dup {
+			v.add(field.Invalid(p, a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
+			continue
+		}
+		seen[ip] = j
+		subnets = append(subnets, a.Masked())
+	}
+	return subnets
+}
+
+// gateways checks default gateways: at most one per family, each inside a
+// subnet of its family.
+func (v *validator) gateways(path *field.Path, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
+	var have4, have6 bool
+	for j, gw := range gws {
+		p := path.Index(j)
+		if !gw.IsValid() {
+			v.add(field.Invalid(p, "", "not an IP address"))
+			continue
+		}
+		if msg := nextHopProblem(gw, addrs); msg != "" {
+			v.add(field.Invalid(p, gw.String(), msg))
+			continue
+		}
+		if gw.Is4() && have4 || gw.Is6() && have6 {
+			v.add(field.Invalid(p, gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
+			continue
+		}
+		have4 = have4 || gw.Is4()
+		have6 = have6 || gw.Is6()
+		if static {
+			if msg := reachProblem(gw, subnets); msg != "" {
+				v.add(field.Invalid(p, gw.String(), msg))
+			}
+		}
+	}
+}
+
+// nameservers checks DNS servers and search domains.
+func (v *validator) nameservers(path *field.Path, ns Nameservers) {
+	seen := map[netip.Addr]bool{}
+	for j, a := range ns.Addresses {
+		p := path.Child("addresses").Index(j)
+		switch {
+		case !a.IsValid():
+			v.add(field.Invalid(p, "", "not an IP address"))
+		case a.Zone() != "":
+			v.add(field.Invalid(p, a.String(), "a nameserver address cannot carry a zone"))
+		case a.Is4In6():
+			v.add(field.Invalid(p, a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
+		case a.IsUnspecified() || a.IsMulticast():
+			v.add(field.Invalid(p, a.String(), "not the unicast address of a DNS server"))
+		case seen[a]:
+			v.add(field.Duplicate(p, a.String()))
+		default:
+			seen[a] = true
+		}
+	}
+	domains := map[string]bool{}
+	for j, d := range ns.Search {
+		p := path.Child("search").Index(j)
+		if msg := dnsNameProblem(d); msg != "" {
+			v.add(field.Invalid(p, d, msg))
+			continue
+		}
+		key := strings.ToLower(strings.TrimSuffix(d, "."))
+		if domains[key] {
+			v.add(field.Duplicate(p, d))
+		}
+		domains[key] = true
+	}
+}
+
+// routes checks extra routes.
+func (v *validator) routes(path *field.Path, routes []Route, addrs, subnets []netip.Prefix, static bool) {
+	type key struct {
+		to     netip.Prefix
+		metric uint32
+	}
+	seen := map[key]int{}
+	for j, r := range routes {
+		p := path.Index(j)
+		toOK := r.To.IsValid()
+		if !toOK {
+			v.add(field.Invalid(p.Child("to"), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
+		} else if r.To != r.To.Masked() {
+			toOK = false
+			v.add(field.Invalid(p.Child("to"), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
+		} else if r.To.Addr().Is4In6() {
+			toOK = false
+			v.add(field.Invalid(p.Child("to"), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
+		}
+		if !r.Via.IsValid() {
+			v.add(field.Required(p.Child("via"), "every route needs a next hop"))
+			continue
+		}
+		if msg := nextHopProblem(r.Via, addrs); msg != "" {
+			v.add(field.Invalid(p.Child("via"), r.Via.String(), msg))
+			continue
+		}
+		if toOK && r.To.Addr().Is4() != r.Via.Is4() {
+			v.add(field.Invalid(p.Child("via"), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
+			continue
+		}
+		if static {
+			if msg := reachProblem(r.Via, subnets); msg != "" {
+				v.add(field.Invalid(p.Child("via"), r.Via.String(), msg))
+			}
+		}
+		if !toOK {
+			continue
+		}
+		k := key{r.To, effectiveMetric(r.Via.Is4(), r.Metric)}
+		if prev, dup := seen[k]; dup {
+			v.add(field.Invalid(p.Child("to"), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
+		}
+		seen[k] = j
+		if r.IsDefault() && r.Via.Is6() && r.Metric != nil && v.opts.defaultRoute == DefaultRoutePortable {
+			v.add(field.Invalid(p.Child("metric"), *r.Metric,
+				"an IPv6 default route with a metric has no form that cloud-init 22.4's networkd, eni and sysconfig renderers apply "+
+					"(they turn ::/0 into ::/64 and reject to: default); drop the metric, or build with DefaultRouteNetplan "+
+					"for guests with netplan 0.103+ or cloud-init 25.3+"))
+		}
+	}
+}
+
+// mtu checks the MTU against the address families in use.
+func (v *validator) mtu(path *field.Path, c *IPConfig) {
+	if c.MTU == 0 {
+		return
+	}
+	min := minMTU
+	ipv6 := c.DHCP6
+	for _, a := range c.Addresses {
+		ipv6 = ipv6 || a.Addr().Is6()
+	}
+	if ipv6 {
+		min = minMTUIPv6
+	}
+	if c.MTU < min || c.MTU > maxMTU {
+		detail := fmt.Sprintf("must be between %d and %d", min, maxMTU)
+		if ipv6 {
+			detail += " (IPv6 needs at least 1280)"
+		}
+		v.add(field.Invalid(path, c.MTU, detail))
+	}
+}
+
+// macs checks the resolved MACs: assignable and distinct.
+func (v *validator) macs(plans []plan) {
+	seen := map[MAC]int{}
+	for i, p := range plans {
+		if !p.MAC.IsValid() {
+			continue
+		}
+		if p.MACSource != MACFromSpec {
+			// A spec MAC was checked with its network; a resolved one is
+			// checked here, since it comes from outside the spec.
+			if msg := p.MAC.Problem(); msg != "" {
+				v.add(field.Invalid(p.macPath, p.MAC.String(), fmt.Sprintf("the MAC from the %s: %s", p.MACSource, msg)))
+				continue
+			}
+		}
+		if j, dup := seen[p.MAC]; dup {
+			detail := fmt.Sprintf("networks[%d] (%q) has the same MAC", j, plans[j].Network)
+			if p.MACSource != MACFromSpec {
+				detail += fmt.Sprintf(" (this one from the %s)", p.MACSource)
+			}
+			v.add(field.Invalid(p.macPath, p.MAC.String(), detail))
+			continue
+		}
+		seen[p.MAC] = i
+	}
+}
+
+// defaultRoute is one default route of the guest, for the check that no
+// two of one family share a metric.
+type defaultRoute struct {
+	path   *field.Path
+	via    string
+	metric uint32
+}
+
+// acrossNetworks checks what spans networks: an address on two networks,
+// overlapping subnets, default routes of one family with the same metric,
+// and default routes that take over the pod network's.
+func (v *validator) acrossNetworks(spec Spec, plans []plan) {
+	type owner struct {
+		network int
+		path    *field.Path
+	}
+	addrOwner := map[netip.Addr]owner{}
+	var subnets []struct {
+		prefix  netip.Prefix
+		network int
+	}
+	defaults := map[bool][]defaultRoute{} // by "is IPv4"
+	podDHCP4, podDHCP6 := false, false
+	for i, p := range plans {
+		if !p.Configured {
+			continue
+		}
+		if !validInterfaceName(p.Name) {
+			v.add(field.Invalid(field.NewPath("networks").Index(i), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
+		}
+		path := field.NewPath("networks").Index(i).Child("ipConfig")
+		c := p.ip
+		if p.Role == RolePod && c.Mode == ModeDHCP {
+			podDHCP4, podDHCP6 = true, c.DHCP6
+		}
+		for j, a := range c.Addresses {
+			if !a.IsValid() {
+				continue
+			}
+			if prev, dup := addrOwner[a.Addr()]; dup && prev.network != i {
+				v.add(field.Invalid(path.Child("addresses").Index(j), a.String(),
+					fmt.Sprintf("the same address is on networks[%d] (%q)", prev.network, spec.Networks[prev.network].Name)))
+				continue
+			}
+			addrOwner[a.Addr()] = owner{i, path.Child("addresses").Index(j)}
+			m := a.Masked()
+			for _, s := range subnets {
+				if s.network != i && s.prefix.Overlaps(m) {
+					v.warn(WarningOverlappingSubnets, p.Network, path.Child("addresses").Index(j),
+						"subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m, s.prefix, spec.Networks[s.network].Name)
+					break
+				}
+			}
+			subnets = append(subnets, struct {
+				prefix  netip.Prefix
+				network int
+			}{m, i})
+		}
+		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
+		for j, gw := range c.Gateways {
+			if !gw.IsValid() || gw.Is4() && gw4 || gw.Is6() && gw6 {
+				continue
+			}
+			gw4, gw6 = gw4 || gw.Is4(), gw6 || gw.Is6()
+			defaults[gw.Is4()] = append(defaults[gw.Is4()], defaultRoute{path.Child("gateways").Index(j), gw.String(), effectiveMetric(gw.Is4(), nil)})
+		}
+		metrics := false
+		for j, r := range c.Routes {
+			metrics = metrics || r.Metric != nil
+			if r.IsDefault() && r.Via.IsValid() {
+				defaults[r.Via.Is4()] = append(defaults[r.Via.Is4()], defaultRoute{path.Child("routes").Index(j), r.Via.String(), effectiveMetric(r.Via.Is4(), r.Metric)})
+			}
+		}
+		if metrics && v.opts.defaultRoute == DefaultRoutePortable {
+			v.warn(WarningRouteMetricDropped, p.Network, path.Child("routes"),
+				"cloud-init before 23.3 drops route metrics on its networkd renderer, and its sysconfig renderer drops the metric of a default route; on such guests these routes get the kernel's default metric")
+		}
+	}
+	for _, is4 := range []bool{true, false} {
+		routes := defaults[is4]
+		fam := "IPv6"
+		if is4 {
+			fam = "IPv4"
+		}
+		byMetric := map[uint32]*field.Path{}
+		for _, d := range routes {
+			if prev, dup := byMetric[d.metric]; dup {
+				v.add(field.Invalid(d.path, d.via, fmt.Sprintf("a second %s default route with metric %d (the first is %s); give each default route a distinct metric with a route to: default", fam, d.metric, prev)))
+				continue
+			}
+			byMetric[d.metric] = d.path
+		}
+		if len(routes) > 0 && (is4 && podDHCP4 || !is4 && podDHCP6) {
+			first := routes[0].path
+			v.warn(WarningPodDefaultRoute, networkAt(spec, first), first,
+				"a secondary network carries an %s default route while the pod network gets its own by DHCP; cloud-init's sysconfig renderer then drops the DHCP default route, eni installs the static one first, and elsewhere the lower metric wins, so traffic may leave through the secondary network", fam)
+		}
+	}
+}
+
+// networkAt returns the name of the network a path under networks[i] is
+// about.
+func networkAt(spec Spec, p *field.Path) string {
+	s := p.String()
+	var i int
+	if _, err := fmt.Sscanf(s, "networks[%d]", &i); err == nil && i >= 0 && i < len(spec.Networks) {
+		return spec.Networks[i].Name
+	}
+	return ""
+}
+
+// effectiveMetric is the metric a route gets in the guest.
+func effectiveMetric(ipv4 bool, m *uint32) uint32 {
+	switch {
+	case m != nil:
+		return *m
+	case ipv4:
+		return defaultMetric4
+	}
+	return defaultMetric6
+}
+
+// hostAddrProblem says why ip cannot be a NIC's address.
+func hostAddrProblem(ip netip.Addr) string {
+	switch {
+	case ip.Is4In6():
+		return "write an IPv4 address in dotted form, not as an IPv4-mapped IPv6 address"
+	case ip.IsUnspecified():
+		return "the unspecified address cannot be assigned to a NIC"
+	case ip.IsLoopback():
+		return "a loopback address cannot be assigned to a NIC"
+	case ip.IsMulticast():
+		return "a multicast address cannot be assigned to a NIC"
+	case ip.Is4() && ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+		return "the limited broadcast address cannot be assigned to a NIC"
+	}
+	return ""
+}
+
+// nextHopProblem says why ip cannot be a gateway or next hop of an
+// interface with addresses addrs.
+func nextHopProblem(ip netip.Addr, addrs []netip.Prefix) string {
+	switch {
+	case ip.Zone() != "":
+		return "a next hop cannot carry a zone; the interface is implied"
+	case ip.Is4In6():
+		return "write an IPv4 next hop in dotted form, not as an IPv4-mapped IPv6 address"
+	case ip.IsUnspecified() || ip.IsLoopback() || ip.IsMulticast():
+		return "a next hop must be a unicast address of a router on the link"
+	}
+	for _, a := range addrs {
+		if a.IsValid() && a.Addr() == ip {
+			return "this is the interface's own address, not a router"
+		}
+	}
+	return ""
+}
+
+// reachProblem says why next hop ip is not reachable from subnets.
+func reachProblem(ip netip.Addr, subnets []netip.Prefix) string {
+	if ip.Is6() && ip.IsLinkLocalUnicast() {
+		return "" // an IPv6 link-local next hop is always on-link
+	}
+	var same []string
+	for _, s := range subnets {
+		if s.Addr().Is4() != ip.Is4() {
+			continue
+		}
+		if s.Contains(ip) {
+			return ""
+		}
+		same = append(same, s.String())
+	}
+	if len(same) == 0 {
+		return fmt.Sprintf("the interface has no %s address, so it cannot reach an %s next hop", family(ip), family(ip))
+	}
+	return fmt.Sprintf("not inside the interface's %s subnets (%s), so the guest cannot reach it", family(ip), strings.Join(same, ", "))
+}
+
+// lastAddr returns the last address of prefix p (its broadcast address for
+// IPv4).
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Addr().As4()
+	host := 32 - p.Bits()
+	for i := 3; i >= 0 && host > 0; i-- {
+		n := min(host, 8)
+		b[i] |= byte(1<<n - 1)
+		host -= n
+	}
+	return netip.AddrFrom4(b)
+}
+
+// family names ip's address family.
+func family(ip netip.Addr) string {
+	if ip.Is4() {
+		return "IPv4"
+	}
+	return "IPv6"
+}
+
+// modeName quotes a mode for messages, naming the empty mode.
+func modeName(m Mode) string {
+	if m == "" {
+		return "an unset mode"
+	}
+	return string(m) + " mode"
+}
+
+// attachmentNameProblems checks "name" or "namespace/name".
+func attachmentNameProblems(s string) []string {
+	ns, name, qualified := strings.Cut(s, "/")
+	if !qualified {
+		name, ns = ns, ""
+	}
+	var out []string
+	if qualified {
+		for _, msg := range validation.IsDNS1123Label(ns) {
+			out = append(out, "namespace: "+msg)
+		}
+	}
+	for _, msg := range validation.IsDNS1123Subdomain(name) {
+		out = append(out, "name: "+msg)
+	}
+	return out
+}
+
+// bindingProblem checks a binding name: a plugin name is a short
+// identifier.
+func bindingProblem(s string) string {
+	if len(s) > 63 {
+		return "a binding name has at most 63 characters"
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return "a binding name has only letters, digits, '-', '_' and '.'"
+		}
+	}
+	return ""
+}
+
+// textProblem rejects control characters, invalid UTF-8 and over-long
+// values in names.
+func textProblem(s string, max int) string {
+	if len(s) > max {
+		return fmt.Sprintf("at most %d bytes", max)
+	}
+	if !utf8.ValidString(s) {
+		return "not valid UTF-8"
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "contains a control character"
+		}
+	}
+	return ""
+}
+
+// dnsNameProblem checks a search domain: dot-separated labels of letters,
+// digits and hyphens, each 1 to 63 characters and not starting or ending
+// with a hyphen, 253 characters in all, with an optional final dot.
+func dnsNameProblem(s string) string {
+	name := strings.TrimSuffix(s, ".")
+	if name == "" {
+		return "not a DNS domain name"
+	}
+	if len(name) > 253 {
+		return "a DNS domain name has at most 253 characters"
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 {
+			return "not a DNS domain name: each dot-separated label has 1 to 63 characters"
+		}
+		if label[0] == '-' || label[len(label)-1] == '-' {
+			return "not a DNS domain name: a label cannot start or end with '-'"
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return "not a DNS domain name: only letters, digits, '-' and '.' are allowed"
+			}
+		}
+	}
+	return ""
+}
+
+// isPCIAddress checks domain:bus:slot.function, as in 0000:81:00.1.
+func isPCIAddress(s string) bool {
+	if len(s) != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.' {
+		return false
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	slot := hexVal(s[8])<<4 | hexVal(s[9])
+	return slot <= 0x1f && s[11] >= '0' && s[11] <= '7'
+}
+
+func hexVal(c byte) int {
+	if c >= 'a' {
+		return int(c-'a') + 10
+	}
+	return int(c - '0')
+}
+
+// validInterfaceName checks a Linux interface name: 1 to 15 bytes, no '/',
+// ':' or white space, not "." or "..".
+func validInterfaceName(s string) bool {
+	if s == "" || len(s) > maxIfaceName || s == "." || s == ".." {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == '/' || c == ':' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
