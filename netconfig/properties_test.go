@@ -1,0 +1,231 @@
+package netconfig_test
+
+import (
+	"bytes"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/netplan"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// build runs Build on a scenario and fails the property on an unexpected
+// error: generated scenarios are valid unless the pod network is static.
+func build(t *rapid.T, s scenario) (netconfig.Result, bool) {
+	res, err := netconfig.Build(s.spec, s.options()...)
+	if podStatic(s) {
+		if err == nil {
+			t.Fatalf("a static pod network was accepted")
+		}
+		return res, false
+	}
+	if err != nil {
+		t.Fatalf("valid scenario refused: %v", err)
+	}
+	return res, true
+}
+
+func podStatic(s scenario) bool {
+	for _, n := range s.spec.Networks {
+		if (n.Source == netconfig.SourcePod || n.Name == "default") && n.IPConfig != nil && n.IPConfig.Mode == netconfig.ModeStatic {
+			return true
+		}
+	}
+	return false
+}
+
+// entryOf returns the ethernets entry of network i and whether it has one.
+func entryOf(res netconfig.Result, i int) (netplan.Ethernet, bool) {
+	e, ok := res.Config.Network.Ethernets[res.Interfaces[i].Name]
+	return e, ok && res.Interfaces[i].Configured
+}
+
+func TestPodNetworkNeverStatic(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok {
+			return
+		}
+		for i, ifc := range res.Interfaces {
+			if ifc.Role != netconfig.RolePod {
+				continue
+			}
+			e, configured := entryOf(res, i)
+			if s.omitPod {
+				assert.False(t, configured, "the pod network was written although WithoutPodNetwork was given")
+				continue
+			}
+			require.True(t, configured, "the pod network was left out")
+			assert.Empty(t, e.Addresses, "the pod network carries static addresses")
+			assert.Empty(t, e.Gateway4+e.Gateway6, "the pod network carries a static gateway")
+			mode := netconfig.ModeDHCP
+			if c := s.spec.Networks[i].IPConfig; c != nil {
+				mode = c.Mode
+			}
+			assert.Equal(t, mode == netconfig.ModeDHCP, e.DHCP4, "the pod network's dhcp4")
+		}
+	})
+}
+
+func TestNonMultusNetworksNeverAppear(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok {
+			return
+		}
+		for i, n := range s.spec.Networks {
+			st, has := s.status[i]
+			if n.Source != netconfig.SourceUnspecified || n.Name == "default" || !has || st.NetworkName != "" {
+				continue
+			}
+			_, configured := entryOf(res, i)
+			assert.False(t, configured, "network %q has a status naming no attachment but was written", n.Name)
+			assert.Equal(t, netconfig.RoleSkipped, res.Interfaces[i].Role)
+			assert.Contains(t, warningCodes(res, n.Name), netconfig.WarningNotMultus)
+			_, written := res.Config.Network.Ethernets[res.Interfaces[i].Name]
+			assert.False(t, written, "an entry is named after skipped network %q", n.Name)
+		}
+	})
+}
+
+func TestFallbackNamesUniqueInVMOrderAndDistinctFromMACNames(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok {
+			return
+		}
+		names := map[string]int{}
+		lastFallback := -1
+		for i, ifc := range res.Interfaces {
+			if !ifc.Configured {
+				continue
+			}
+			if j, dup := names[ifc.Name]; dup {
+				t.Fatalf("networks %d and %d share the guest name %q", j, i, ifc.Name)
+			}
+			names[ifc.Name] = i
+			if ifc.Match != netconfig.MatchName {
+				continue
+			}
+			assert.Equal(t, "eth"+strconv.Itoa(i), ifc.Name, "fallback name of network %d", i)
+			pos, err := strconv.Atoi(strings.TrimPrefix(ifc.Name, "eth"))
+			require.NoError(t, err)
+			assert.Greater(t, pos, lastFallback, "fallback names out of VM order")
+			lastFallback = pos
+			assert.Contains(t, warningCodes(res, ifc.Network), netconfig.WarningNameFallback)
+			e := res.Config.Network.Ethernets[ifc.Name]
+			assert.Nil(t, e.Match, "a name-matched entry has a match block")
+			assert.Empty(t, e.SetName, "a name-matched entry has set-name (netplan rejects set-name without match)")
+		}
+		assert.Len(t, res.Config.Network.Ethernets, len(names))
+	})
+}
+
+func TestKnownMACAlwaysMatchesByMAC(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok {
+			return
+		}
+		for i, n := range s.spec.Networks {
+			e, configured := entryOf(res, i)
+			if !configured {
+				continue
+			}
+			known := n.MAC
+			if !known.IsValid() {
+				known = s.macs[n.Name]
+			}
+			if st := s.status[i]; !known.IsValid() && (n.Binding == netconfig.BindingBridge || n.Binding == netconfig.BindingSRIOV) {
+				known = st.MAC
+			}
+			if !known.IsValid() {
+				assert.Equal(t, netconfig.MatchName, res.Interfaces[i].Match)
+				continue
+			}
+			require.NotNil(t, e.Match, "network %q has MAC %s but no match", n.Name, known)
+			assert.Equal(t, known.String(), e.Match.MACAddress)
+			assert.Equal(t, res.Interfaces[i].Name, e.SetName, "set-name must equal the ethernets key")
+			assert.Equal(t, netconfig.MatchMAC, res.Interfaces[i].Match)
+		}
+	})
+}
+
+func TestEveryStaticAddressAppearsOnceOnItsEntry(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok {
+			return
+		}
+		count := map[string]int{}
+		for _, e := range res.Config.Network.Ethernets {
+			for _, a := range e.Addresses {
+				count[a]++
+			}
+		}
+		for i, n := range s.spec.Networks {
+			e, configured := entryOf(res, i)
+			if !configured || n.IPConfig == nil || n.IPConfig.Mode != netconfig.ModeStatic {
+				continue
+			}
+			for _, a := range n.IPConfig.Addresses {
+				assert.Equal(t, 1, count[a.String()], "address %s appears %d times", a, count[a.String()])
+				assert.Contains(t, e.Addresses, a.String(), "address %s is not on network %q's entry", a, n.Name)
+			}
+		}
+	})
+}
+
+func TestOutputDeterministicAndRoundTrips(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok {
+			return
+		}
+		again, err := netconfig.Build(s.spec, s.options()...)
+		require.NoError(t, err)
+		assert.True(t, bytes.Equal(res.YAML, again.YAML), "two builds of one input differ:\n%s\n---\n%s", res.YAML, again.YAML)
+		parsed, err := netplan.Parse(res.YAML)
+		require.NoError(t, err, "%s", res.YAML)
+		assert.Equal(t, res.Config, parsed)
+	})
+}
+
+func TestNoInputPanicsAndErrorsEmitNothing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		spec := genArbitrarySpec(t)
+		res, err := netconfig.Build(spec)
+		if err != nil {
+			var invalid *netconfig.InvalidSpecError
+			require.True(t, errors.As(err, &invalid), "error of type %T: %v", err, err)
+			require.NotEmpty(t, invalid.Errors)
+			require.Empty(t, res.YAML, "output emitted for invalid input")
+			require.Empty(t, res.Interfaces)
+			return
+		}
+		parsed, perr := netplan.Parse(res.YAML)
+		require.NoError(t, perr, "%s", res.YAML)
+		require.Equal(t, res.Config, parsed)
+	})
+}
+
+func warningCodes(res netconfig.Result, network string) []netconfig.WarningCode {
+	var codes []netconfig.WarningCode
+	for _, w := range res.Warnings {
+		if w.Network == network {
+			codes = append(codes, w.Code)
+		}
+	}
+	return codes
+}
