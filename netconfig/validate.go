@@ -433,7 +433,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
 		for j, gw := range c.Gateways {
-			if !gw.IsValid() || gw.Is4() && gw4 || gw.Is6() && gw6 {
+			if c.Mode != ModeStatic || !gw.IsValid() || gw.Is4() && gw4 || gw.Is6() && gw6 {
 				continue
 			}
 			gw4, gw6 = gw4 || gw.Is4(), gw6 || gw.Is6()
