@@ -44,9 +44,11 @@ func TestValidationErrors(t *testing.T) {
 		want map[string]string
 	}{
 		{
-			name:   "static pod network",
-			mutate: func(s *netconfig.Spec) { s.Networks[0].IPConfig = &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{prefix("10.0.2.2/24")}} },
-			want:   map[string]string{"networks[0].ipConfig.mode": "never gets static addressing"},
+			name: "static pod network",
+			mutate: func(s *netconfig.Spec) {
+				s.Networks[0].IPConfig = &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{prefix("10.0.2.2/24")}}
+			},
+			want: map[string]string{"networks[0].ipConfig.mode": "never gets static addressing"},
 		},
 		{
 			name:   "static without an address",
