@@ -1,0 +1,84 @@
+package netconfig_test
+
+import (
+	"testing"
+
+	"github.com/guestnet/guestnet/netconfig"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+func TestParseMAC(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		wantErr string
+	}{
+		{in: "02:00:00:aa:bb:cc", want: "02:00:00:aa:bb:cc"},
+		{in: "02:00:00:AA:BB:CC", want: "02:00:00:aa:bb:cc"},
+		{in: "02-00-00-aa-bb-cc", want: "02:00:00:aa:bb:cc"},
+		{in: "52:54:00:12:34:56", want: "52:54:00:12:34:56"},
+		{in: "", wantErr: "six pairs"},
+		{in: "02:00:00:aa:bb", wantErr: "six pairs"},
+		{in: "02:00:00-aa:bb:cc", wantErr: "separators must all be ':'"},
+		{in: "02.00.00.aa.bb.cc", wantErr: "six pairs"},
+		{in: "0g:00:00:aa:bb:cc", wantErr: `"0g" is not a pair of hex digits`},
+		{in: "0200.00aa.bbcc.x", wantErr: "six pairs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			m, err := netconfig.ParseMAC(tt.in)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Contains(t, err.Error(), tt.in, "the error names the value")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, m.String())
+		})
+	}
+}
+
+func TestMACProblem(t *testing.T) {
+	assert.Contains(t, netconfig.MAC{}.Problem(), "all-zero")
+	assert.Contains(t, netconfig.MustParseMAC("ff:ff:ff:ff:ff:ff").Problem(), "broadcast")
+	assert.Contains(t, netconfig.MustParseMAC("01:00:5e:00:00:fb").Problem(), "multicast")
+	assert.Empty(t, netconfig.MustParseMAC("02:00:00:00:00:01").Problem())
+	assert.True(t, netconfig.MustParseMAC("02:00:00:00:00:01").IsLocallyAdministered())
+	assert.False(t, netconfig.MustParseMAC("00:1b:21:00:00:01").IsLocallyAdministered())
+}
+
+func TestMACStringParseRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var m netconfig.MAC
+		copy(m[:], rapid.SliceOfN(rapid.Byte(), 6, 6).Draw(t, "mac"))
+		if !m.IsValid() {
+			assert.Empty(t, m.String())
+			return
+		}
+		back, err := netconfig.ParseMAC(m.String())
+		require.NoError(t, err)
+		assert.Equal(t, m, back)
+	})
+}
+
+func FuzzParseMAC(f *testing.F) {
+	for _, s := range []string{"02:00:00:aa:bb:cc", "02-00-00-AA-BB-CC", "", "zz:zz:zz:zz:zz:zz", "02:00:00:aa:bb:c\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := netconfig.ParseMAC(s)
+		if err != nil {
+			return
+		}
+		if !m.IsValid() {
+			return // the all-zero address parses to the unset MAC
+		}
+		back, err := netconfig.ParseMAC(m.String())
+		if err != nil || back != m {
+			t.Fatalf("ParseMAC(%q) = %v, which does not round-trip: %v, %v", s, m, back, err)
+		}
+	})
+}
