@@ -274,3 +274,16 @@ func TestInputIsNotModified(t *testing.T) {
 	*res.Config.Network.Ethernets["eth1"].Routes[0].Metric = 1
 	assert.Equal(t, before, spec)
 }
+
+func TestTooManyNameserversWarns(t *testing.T) {
+	spec := seedSpec()
+	ext(&spec).Nameservers.Addresses = []netip.Addr{ip("192.168.0.1"), ip("192.168.0.2"), ip("192.168.0.3"), ip("192.168.0.4")}
+	res, err := netconfig.Build(spec)
+	require.NoError(t, err)
+	assert.Contains(t, warningCodes(res, "external"), netconfig.WarningTooManyNameservers)
+
+	ext(&spec).Nameservers.Addresses = ext(&spec).Nameservers.Addresses[:3]
+	res, err = netconfig.Build(spec)
+	require.NoError(t, err)
+	assert.NotContains(t, warningCodes(res, "external"), netconfig.WarningTooManyNameservers)
+}

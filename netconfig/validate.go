@@ -62,7 +62,7 @@ func validate(spec Spec, plans []plan, o options) (field.ErrorList, []Warning) {
 			podAt = i
 		}
 		if n.IPConfig != nil {
-			v.ipConfig(path.Child("ipConfig"), n.IPConfig, p.Role)
+			v.ipConfig(path.Child("ipConfig"), n.Name, n.IPConfig, p.Role)
 		}
 	}
 	v.macs(plans)
@@ -127,7 +127,7 @@ func (v *validator) network(path *field.Path, n Network) {
 }
 
 // ipConfig checks one network's IP config.
-func (v *validator) ipConfig(path *field.Path, c *IPConfig, r Role) {
+func (v *validator) ipConfig(path *field.Path, network string, c *IPConfig, r Role) {
 	switch c.Mode {
 	case "":
 		v.add(field.Required(path.Child("mode"), "one of static, dhcp or none"))
@@ -163,7 +163,7 @@ func (v *validator) ipConfig(path *field.Path, c *IPConfig, r Role) {
 
 	subnets := v.addresses(path.Child("addresses"), c.Addresses)
 	v.gateways(path.Child("gateways"), c.Gateways, c.Addresses, subnets, static)
-	v.nameservers(path.Child("nameservers"), c.Nameservers)
+	v.nameservers(path.Child("nameservers"), network, c.Nameservers)
 	v.routes(path.Child("routes"), c.Routes, c.Addresses, subnets, static)
 	v.mtu(path.Child("mtu"), c)
 }
@@ -237,7 +237,11 @@ func (v *validator) gateways(path *field.Path, gws []netip.Addr, addrs, subnets 
 }
 
 // nameservers checks DNS servers and search domains.
-func (v *validator) nameservers(path *field.Path, ns Nameservers) {
+func (v *validator) nameservers(path *field.Path, network string, ns Nameservers) {
+	if len(ns.Addresses) > maxNameservers {
+		v.warn(WarningTooManyNameservers, network, path.Child("addresses"),
+			"%d nameservers are given but glibc's resolver uses only the first %d", len(ns.Addresses), maxNameservers)
+	}
 	seen := map[netip.Addr]bool{}
 	for j, a := range ns.Addresses {
 		p := path.Child("addresses").Index(j)
