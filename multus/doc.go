@@ -1,0 +1,25 @@
+// Package multus reads the network status that Multus writes on a pod and
+// resolves it to the networks of the KubeVirt VM running in that pod.
+//
+// Multus records one entry per pod interface in the pod's
+// k8s.v1.cni.cncf.io/network-status annotation (nadv1.NetworkStatusAnnot):
+// the attachment's namespaced name, the pod interface name, its MAC and its
+// IPs, and "default": true for the pod's primary network.
+// ParseNetworkStatus and NetworkStatusFromPod decode it into the
+// network-attachment-definition-client's own type, nadv1.NetworkStatus.
+//
+// StatusResolver implements netconfig.StatusResolver over those entries. It
+// finds the entry of a VM network by the attachment the network names and,
+// when that is not enough (two VM networks on one attachment, or a network
+// whose source is not known), by the pod interface name KubeVirt requested
+// for the network from Multus. KubeVirt has used two naming schemes for
+// secondary pod interfaces:
+//
+//   - hashed (KubeVirt v1.0 and later): "pod" followed by the first 11 hex
+//     digits of the SHA-256 of the VM network name; see PodInterfaceName;
+//   - ordinal (earlier releases, and pods created by them that are still
+//     running): "net1", "net2", ... by position among the VM's secondary
+//     networks; see OrdinalInterfaceName.
+//
+// The package does no I/O and keeps no global state.
+package multus

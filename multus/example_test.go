@@ -1,0 +1,70 @@
+package multus_test
+
+import (
+	"fmt"
+
+	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/guestnet/guestnet/multus"
+	"github.com/guestnet/guestnet/netconfig"
+)
+
+// A VM with the pod network and two networks on one attachment: the
+// resolver tells their entries apart by the pod interface names KubeVirt
+// gave them. Pass it to netconfig.Build with netconfig.WithNetworkStatus.
+func ExampleStatusResolver() {
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
+		Namespace: "vms",
+		Name:      "virt-launcher-fedora-x7k2p",
+		Annotations: map[string]string{nadv1.NetworkStatusAnnot: `[
+			{"name": "ovn-kubernetes", "interface": "eth0", "ips": ["10.244.1.12"], "mac": "0a:58:0a:f4:01:0c", "default": true},
+			{"name": "vms/ext-net", "interface": "pod16477688c0e", "ips": ["192.168.10.6"], "mac": "02:7c:4e:00:00:02"},
+			{"name": "vms/ext-net", "interface": "podb1f51a511f1", "ips": ["192.168.10.5"], "mac": "02:7c:4e:00:00:01"}
+		]`},
+	}}
+	networks := []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
+		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "blue", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+	}
+
+	statuses, err := multus.NetworkStatusFromPod(pod)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := multus.NewStatusResolver(pod.Namespace, statuses)
+	for i, n := range networks {
+		st, ok := r.NetworkStatus(networks, i)
+		if !ok {
+			fmt.Printf("%s: not reported\n", n.Name)
+			continue
+		}
+		fmt.Printf("%s: %q %s %s %v\n", n.Name, st.NetworkName, st.Interface, st.MAC, st.IPs)
+	}
+	// Output:
+	// default: "" eth0 0a:58:0a:f4:01:0c [10.244.1.12]
+	// red: "vms/ext-net" podb1f51a511f1 02:7c:4e:00:00:01 [192.168.10.5]
+	// blue: "vms/ext-net" pod16477688c0e 02:7c:4e:00:00:02 [192.168.10.6]
+}
+
+func ExampleParseNetworkStatus() {
+	statuses, err := multus.ParseNetworkStatus(`[{"name": "vms/ext-net", "interface": "net1", "mac": "02:7c:4e:00:00:01"}]`)
+	fmt.Println(statuses[0].Name, statuses[0].Interface, statuses[0].Mac, err)
+
+	_, err = multus.ParseNetworkStatus(`{"name": "vms/ext-net"}`)
+	fmt.Println(err)
+	// Output:
+	// vms/ext-net net1 02:7c:4e:00:00:01 <nil>
+	// annotation k8s.v1.cni.cncf.io/network-status: want a JSON array of network status objects: got a JSON object
+}
+
+func ExamplePodInterfaceName() {
+	fmt.Println(multus.PodInterfaceName("red"))
+	fmt.Println(multus.OrdinalInterfaceName(1))
+	// Output:
+	// podb1f51a511f1
+	// net1
+}

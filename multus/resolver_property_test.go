@@ -1,0 +1,203 @@
+package multus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
+	"pgregory.net/rapid"
+
+	"github.com/guestnet/guestnet/netconfig"
+)
+
+// hashedName is KubeVirt's hashed pod interface name, computed here on its
+// own rather than with the code under test.
+func hashedName(network string) string {
+	sum := sha256.Sum256([]byte(network))
+	return "pod" + hex.EncodeToString(sum[:])[:11]
+}
+
+// entryMAC gives each generated entry a distinct MAC, which identifies the
+// entry in what the resolver returns.
+func entryMAC(k int) string { return fmt.Sprintf("02:00:00:00:%02x:%02x", k>>8, k&0xff) }
+
+// launcherPod is a VM's networks with the network status Multus writes for
+// its virt-launcher pod, some entries possibly not reported yet.
+type launcherPod struct {
+	networks []netconfig.Network
+	statuses []nadv1.NetworkStatus
+	// want is, for each network, the MAC of its entry and its pod
+	// interface, or the zero MAC when its entry is not reported.
+	want      []netconfig.MAC
+	wantIface []string
+}
+
+// drawLauncherPod draws a VM of up to six secondary networks, Multus or of
+// unspecified source, on a few attachments (so that some share one), with
+// or without the pod network, and the entries KubeVirt and Multus give it
+// in one naming scheme, in any order.
+func drawLauncherPod(t *rapid.T) launcherPod {
+	n := rapid.IntRange(0, 6).Draw(t, "secondaries")
+	names := rapid.SliceOfNDistinct(
+		rapid.StringMatching(`[a-z][a-z0-9-]{0,14}`).Filter(func(s string) bool { return s != "default" }),
+		n, n, rapid.ID[string]).Draw(t, "names")
+	withPod := rapid.Bool().Draw(t, "withPod")
+	podAt := rapid.IntRange(0, n).Draw(t, "podAt")
+	hashed := rapid.Bool().Draw(t, "hashed")
+	attachments := rapid.SampledFrom([]string{"ext-net", "vms/ext-net", "l2-net", "other/ext-net"})
+
+	var p launcherPod
+	add := func(net netconfig.Network, st nadv1.NetworkStatus) {
+		p.networks = append(p.networks, net)
+		st.Mac = entryMAC(len(p.networks))
+		if rapid.Bool().Draw(t, "reported") {
+			p.statuses = append(p.statuses, st)
+			p.want = append(p.want, netconfig.MustParseMAC(st.Mac))
+			p.wantIface = append(p.wantIface, st.Interface)
+		} else {
+			p.want = append(p.want, netconfig.MAC{})
+			p.wantIface = append(p.wantIface, "")
+		}
+	}
+	addPod := func() {
+		add(netconfig.Network{Name: "default", Source: rapid.SampledFrom([]netconfig.Source{netconfig.SourcePod, netconfig.SourceUnspecified}).Draw(t, "podSource")},
+			nadv1.NetworkStatus{Name: "ovn-kubernetes", Interface: "eth0", Default: true})
+	}
+	for k, name := range names {
+		if withPod && podAt == k {
+			addPod()
+		}
+		att := attachments.Draw(t, "attachment")
+		iface := hashedName(name)
+		if !hashed {
+			iface = fmt.Sprintf("net%d", k+1)
+		}
+		// Multus writes namespaced names; accept the short form too.
+		entryName := att
+		if !strings.Contains(entryName, "/") && rapid.Bool().Draw(t, "qualified") {
+			entryName = "vms/" + entryName
+		}
+		net := netconfig.Network{Name: name}
+		if rapid.Bool().Draw(t, "multus") {
+			net.Source, net.NetworkName = netconfig.SourceMultus, att
+		}
+		add(net, nadv1.NetworkStatus{Name: entryName, Interface: iface})
+	}
+	if withPod && podAt == n {
+		addPod()
+	}
+	p.statuses = rapid.Permutation(p.statuses).Draw(t, "order")
+	return p
+}
+
+// TestEachNetworkGetsItsOwnEntry checks that, for networks and statuses as
+// KubeVirt and Multus produce them in either naming scheme, each network
+// gets its own entry when it is reported and none when it is not.
+func TestEachNetworkGetsItsOwnEntry(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := drawLauncherPod(t)
+		r := NewStatusResolver("vms", p.statuses)
+		for i, net := range p.networks {
+			got, ok := r.NetworkStatus(p.networks, i)
+			if reported := p.want[i].IsValid(); ok != reported {
+				t.Fatalf("networks[%d] (%+v): found = %v, want %v", i, net, ok, reported)
+			}
+			if ok && (got.MAC != p.want[i] || got.Interface != p.wantIface[i]) {
+				t.Fatalf("networks[%d] (%+v): got the entry of %s on %s, want %s on %s", i, net, got.MAC, got.Interface, p.want[i], p.wantIface[i])
+			}
+		}
+	})
+}
+
+// drawAnyStatus draws networks and statuses from small pools of names, so
+// that they match each other in every possible way, sensible or not. Each
+// entry has a distinct MAC.
+func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
+	names := []string{"default", "red", "blue", "green"}
+	attachments := []string{"", "ext-net", "vms/ext-net", "l2-net"}
+	entryNames := append(slices.Clone(attachments), "ovn-kubernetes")
+	networks := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) netconfig.Network {
+		return netconfig.Network{
+			Name:        rapid.SampledFrom(names).Draw(t, "name"),
+			Source:      rapid.SampledFrom([]netconfig.Source{netconfig.SourceUnspecified, netconfig.SourcePod, netconfig.SourceMultus}).Draw(t, "source"),
+			NetworkName: rapid.SampledFrom(attachments).Draw(t, "networkName"),
+		}
+	}), 0, 6).Draw(t, "networks")
+
+	interfaces := []string{"", "eth0", "eth9", "net1", "net2", "net3"}
+	for _, name := range names {
+		interfaces = append(interfaces, hashedName(name))
+	}
+	statuses := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) nadv1.NetworkStatus {
+		return nadv1.NetworkStatus{
+			Name:      rapid.SampledFrom(entryNames).Draw(t, "name"),
+			Interface: rapid.SampledFrom(interfaces).Draw(t, "interface"),
+			Default:   rapid.Float64Range(0, 1).Draw(t, "default") < 0.2,
+		}
+	}), 0, 8).Draw(t, "statuses")
+	for k := range statuses {
+		statuses[k].Mac = entryMAC(k + 1)
+	}
+	return networks, statuses
+}
+
+// TestNoEntryGoesToTwoNetworks checks, for any networks and statuses, that
+// no entry is given to two networks other than the pod network, that only
+// the pod network gets the default entry, and that the resolver changes
+// neither input.
+func TestNoEntryGoesToTwoNetworks(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		networks, statuses := drawAnyStatus(t)
+		networksBefore := slices.Clone(networks)
+		statusesBefore := slices.Clone(statuses)
+
+		r := NewStatusResolver("vms", statuses)
+		owner := map[netconfig.MAC]int{}
+		for i, net := range networks {
+			got, ok := r.NetworkStatus(networks, i)
+			if !ok {
+				continue
+			}
+			pod := net.Source == netconfig.SourcePod || net.Source == netconfig.SourceUnspecified && net.Name == "default"
+			if got.Default != pod {
+				t.Fatalf("networks[%d] (%+v), pod network %v, got an entry with default %v", i, net, pod, got.Default)
+			}
+			if pod {
+				continue
+			}
+			if j, dup := owner[got.MAC]; dup {
+				t.Fatalf("networks[%d] (%+v) and networks[%d] (%+v) both got the entry with MAC %s", j, networks[j], i, net, got.MAC)
+			}
+			owner[got.MAC] = i
+		}
+		if !slices.Equal(networks, networksBefore) {
+			t.Fatalf("the networks changed")
+		}
+		for k := range statuses {
+			if statuses[k].Name != statusesBefore[k].Name || statuses[k].Interface != statusesBefore[k].Interface || statuses[k].Mac != statusesBefore[k].Mac {
+				t.Fatalf("statuses[%d] changed", k)
+			}
+		}
+	})
+}
+
+// TestEntryOrderDoesNotMatter checks that the resolver gives the same
+// answers whatever the order of the annotation's entries.
+func TestEntryOrderDoesNotMatter(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		networks, statuses := drawAnyStatus(t)
+		shuffled := rapid.Permutation(statuses).Draw(t, "shuffled")
+		a, b := NewStatusResolver("vms", statuses), NewStatusResolver("vms", shuffled)
+		for i := range networks {
+			sa, oka := a.NetworkStatus(networks, i)
+			sb, okb := b.NetworkStatus(networks, i)
+			if oka != okb || sa.MAC != sb.MAC {
+				t.Fatalf("networks[%d]: %v %v in annotation order, %v %v shuffled", i, sa.MAC, oka, sb.MAC, okb)
+			}
+		}
+	})
+}

@@ -1,0 +1,393 @@
+package multus
+
+import (
+	"net/netip"
+	"sync"
+	"testing"
+
+	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/guestnet/guestnet/netconfig"
+)
+
+// Pod interface names of the hashed scheme, as KubeVirt's own tests pin
+// them (kubevirt/kubevirt pkg/network/namescheme/networknamescheme_test.go).
+const (
+	redHashed   = "podb1f51a511f1"
+	greenHashed = "podba4788b226a"
+	blueHashed  = "pod16477688c0e"
+)
+
+func podNetwork() netconfig.Network {
+	return netconfig.Network{Name: "default", Source: netconfig.SourcePod}
+}
+
+func multusNetwork(name, attachment string) netconfig.Network {
+	return netconfig.Network{Name: name, Source: netconfig.SourceMultus, NetworkName: attachment}
+}
+
+func unspecifiedNetwork(name string) netconfig.Network {
+	return netconfig.Network{Name: name}
+}
+
+func mac(s string) netconfig.MAC { return netconfig.MustParseMAC(s) }
+
+func addrs(ss ...string) []netip.Addr {
+	var out []netip.Addr
+	for _, s := range ss {
+		out = append(out, netip.MustParseAddr(s))
+	}
+	return out
+}
+
+func TestStatusResolver(t *testing.T) {
+	ovn := nadv1.NetworkStatus{Name: "ovn-kubernetes", Interface: "eth0", IPs: []string{"10.244.1.12"}, Mac: "0a:58:0a:f4:01:0c", Default: true}
+	ovnStatus := netconfig.NetworkStatus{Default: true, Interface: "eth0", MAC: mac("0a:58:0a:f4:01:0c"), IPs: addrs("10.244.1.12")}
+
+	tests := []struct {
+		name      string
+		namespace string // "vms" when empty; "-" for no namespace
+		networks  []netconfig.Network
+		statuses  []nadv1.NetworkStatus
+		// want holds the expected status of each network that gets one, by
+		// index; every other network must get none.
+		want map[int]netconfig.NetworkStatus
+	}{
+		{
+			name:     "pod network gets the default entry",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{ovn, {Name: "vms/ext-net", Interface: redHashed}},
+			want: map[int]netconfig.NetworkStatus{
+				0: ovnStatus,
+				1: {NetworkName: "vms/ext-net", Interface: redHashed},
+			},
+		},
+		{
+			name:     "unspecified source named default is the pod network",
+			networks: []netconfig.Network{unspecifiedNetwork("default")},
+			statuses: []nadv1.NetworkStatus{ovn},
+			want:     map[int]netconfig.NetworkStatus{0: ovnStatus},
+		},
+		{
+			name:     "pod network source with another name is the pod network",
+			networks: []netconfig.Network{{Name: "primary", Source: netconfig.SourcePod}},
+			statuses: []nadv1.NetworkStatus{ovn},
+			want:     map[int]netconfig.NetworkStatus{0: ovnStatus},
+		},
+		{
+			name:     "default entry without a name",
+			networks: []netconfig.Network{podNetwork()},
+			statuses: []nadv1.NetworkStatus{{Interface: "eth0", Default: true}},
+			want:     map[int]netconfig.NetworkStatus{0: {Default: true, Interface: "eth0"}},
+		},
+		{
+			name:     "already qualified default entry name",
+			networks: []netconfig.Network{podNetwork()},
+			statuses: []nadv1.NetworkStatus{{Name: "kube-system/ovn", Interface: "eth0", Default: true}},
+			want:     map[int]netconfig.NetworkStatus{0: {Default: true, Interface: "eth0"}},
+		},
+		{
+			name:     "pod network without a default entry",
+			networks: []netconfig.Network{podNetwork()},
+			statuses: []nadv1.NetworkStatus{{Name: "ovn-kubernetes", Interface: "eth0"}},
+		},
+		{
+			name:     "two default entries are ambiguous",
+			networks: []netconfig.Network{podNetwork()},
+			statuses: []nadv1.NetworkStatus{ovn, {Name: "cilium", Interface: "eth1", Default: true}},
+		},
+		{
+			name:     "pod network is never matched by interface name",
+			networks: []netconfig.Network{{Name: "red", Source: netconfig.SourcePod}},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name:     "unqualified attachment name is qualified with the namespace",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net1", Mac: "02:7C:4E:00:00:01", IPs: []string{"192.168.10.5"}}},
+			want:     map[int]netconfig.NetworkStatus{1: {NetworkName: "vms/ext-net", Interface: "net1", MAC: mac("02:7c:4e:00:00:01"), IPs: addrs("192.168.10.5")}},
+		},
+		{
+			name:     "unqualified entry name is qualified with the namespace",
+			networks: []netconfig.Network{multusNetwork("red", "vms/ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "ext-net", Interface: "eth7"}},
+			want:     map[int]netconfig.NetworkStatus{0: {NetworkName: "vms/ext-net", Interface: "eth7"}},
+		},
+		{
+			name:     "attachment of another namespace does not match",
+			networks: []netconfig.Network{multusNetwork("red", "other/ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name:      "without a namespace names are compared as they are",
+			namespace: "-",
+			networks:  []netconfig.Network{multusNetwork("red", "ext-net"), multusNetwork("blue", "l2-net")},
+			statuses:  []nadv1.NetworkStatus{{Name: "ext-net", Interface: redHashed}, {Name: "vms/l2-net", Interface: blueHashed}},
+			want:      map[int]netconfig.NetworkStatus{0: {NetworkName: "ext-net", Interface: redHashed}},
+		},
+		{
+			name:     "default entry is not given to a Multus network of the same name",
+			networks: []netconfig.Network{multusNetwork("red", "ovn-kubernetes")},
+			statuses: []nadv1.NetworkStatus{ovn},
+		},
+		{
+			name:     "Multus network without an attachment name",
+			networks: []netconfig.Network{multusNetwork("red", "")},
+			statuses: []nadv1.NetworkStatus{{Name: "", Interface: redHashed}},
+		},
+		{
+			name:     "Multus network not reported yet",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{ovn},
+			want:     map[int]netconfig.NetworkStatus{0: ovnStatus},
+		},
+		{
+			name:     "two networks on one attachment, hashed names",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "vms/ext-net")},
+			statuses: []nadv1.NetworkStatus{ovn, {Name: "vms/ext-net", Interface: blueHashed}, {Name: "vms/ext-net", Interface: redHashed}},
+			want: map[int]netconfig.NetworkStatus{
+				0: ovnStatus,
+				1: {NetworkName: "vms/ext-net", Interface: redHashed},
+				2: {NetworkName: "vms/ext-net", Interface: blueHashed},
+			},
+		},
+		{
+			name:     "two networks on one attachment, ordinal names skip the pod network",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), podNetwork(), multusNetwork("blue", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net2"}, ovn, {Name: "vms/ext-net", Interface: "net1"}},
+			want: map[int]netconfig.NetworkStatus{
+				0: {NetworkName: "vms/ext-net", Interface: "net1"},
+				1: ovnStatus,
+				2: {NetworkName: "vms/ext-net", Interface: "net2"},
+			},
+		},
+		{
+			name:     "two networks on one attachment, only one reported",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: blueHashed}},
+			want:     map[int]netconfig.NetworkStatus{2: {NetworkName: "vms/ext-net", Interface: blueHashed}},
+		},
+		{
+			name:     "two networks on one attachment, unknown interface names",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "eth1"}, {Name: "vms/ext-net", Interface: "eth2"}},
+		},
+		{
+			name:     "two networks on one attachment, one entry with an unknown interface name",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "eth1"}},
+		},
+		{
+			name:     "two entries for one network's attachment",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net5"}, {Name: "vms/ext-net", Interface: redHashed}},
+			want:     map[int]netconfig.NetworkStatus{1: {NetworkName: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name:     "two entries for one network, both with its names",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net1"}, {Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name:     "the only entry of an attachment belongs to another network by its interface",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), unspecifiedNetwork("blue")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: blueHashed}},
+			want:     map[int]netconfig.NetworkStatus{1: {NetworkName: "vms/ext-net", Interface: blueHashed}},
+		},
+		{
+			name:     "unspecified source found by hashed name",
+			networks: []netconfig.Network{podNetwork(), unspecifiedNetwork("red"), unspecifiedNetwork("green")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: greenHashed}, {Name: "l2-net", Interface: redHashed}},
+			want: map[int]netconfig.NetworkStatus{
+				1: {NetworkName: "vms/l2-net", Interface: redHashed},
+				2: {NetworkName: "vms/ext-net", Interface: greenHashed},
+			},
+		},
+		{
+			name:     "unspecified source found by ordinal name",
+			networks: []netconfig.Network{unspecifiedNetwork("red"), podNetwork(), unspecifiedNetwork("green")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net2"}, {Name: "vms/l2-net", Interface: "net1"}},
+			want: map[int]netconfig.NetworkStatus{
+				0: {NetworkName: "vms/l2-net", Interface: "net1"},
+				2: {NetworkName: "vms/ext-net", Interface: "net2"},
+			},
+		},
+		{
+			name:     "unspecified source, entry without a name",
+			networks: []netconfig.Network{unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Interface: redHashed}},
+			want:     map[int]netconfig.NetworkStatus{0: {Interface: redHashed}},
+		},
+		{
+			name:     "unspecified source, not reported",
+			networks: []netconfig.Network{unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: blueHashed}},
+		},
+		{
+			name:     "unspecified source never gets the default entry",
+			networks: []netconfig.Network{unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Name: "ovn-kubernetes", Interface: redHashed, Default: true}},
+		},
+		{
+			name:     "unspecified source with entries in both schemes is ambiguous",
+			networks: []netconfig.Network{unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}, {Name: "vms/l2-net", Interface: "net1"}},
+		},
+		{
+			name:     "an attachment's only entry goes to its network whatever its interface",
+			networks: []netconfig.Network{multusNetwork("green", "ext-net"), unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "eth9"}, {Name: "vms/l2-net", Interface: "net2"}},
+			want: map[int]netconfig.NetworkStatus{
+				0: {NetworkName: "vms/ext-net", Interface: "eth9"},
+				1: {NetworkName: "vms/l2-net", Interface: "net2"},
+			},
+		},
+		{
+			name:     "networks with the same name share their pod interface names",
+			networks: []netconfig.Network{unspecifiedNetwork("red"), unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name: "an entry is never given to two networks",
+			// Both rules give the entry to a network: the first by its
+			// attachment and hashed name, the second by the same hashed
+			// name. Neither gets it.
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), unspecifiedNetwork("red")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name:     "unknown source",
+			networks: []netconfig.Network{{Name: "red", Source: "genie", NetworkName: "ext-net"}},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			name:     "MAC forms are normalised, bad MACs and IPs are dropped",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), multusNetwork("blue", "l2-net"), multusNetwork("green", "sriov-net")},
+			statuses: []nadv1.NetworkStatus{
+				{Name: "vms/ext-net", Interface: redHashed, Mac: "02-7C-4E-00-00-01", IPs: []string{"192.168.10.5", "10.0.0.5/24", "fd00:10::5", "not-an-ip", ""}},
+				{Name: "vms/l2-net", Interface: blueHashed, Mac: "02:7c:4e:00:00"},
+				// A multicast MAC is kept: netconfig's validation reports it
+				// with the network it ends up on.
+				{Name: "vms/sriov-net", Interface: greenHashed, Mac: "03:00:00:00:00:01"},
+			},
+			want: map[int]netconfig.NetworkStatus{
+				0: {NetworkName: "vms/ext-net", Interface: redHashed, MAC: mac("02:7c:4e:00:00:01"), IPs: addrs("192.168.10.5", "fd00:10::5")},
+				1: {NetworkName: "vms/l2-net", Interface: blueHashed},
+				2: {NetworkName: "vms/sriov-net", Interface: greenHashed, MAC: mac("03:00:00:00:00:01")},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ns := tt.namespace
+			switch ns {
+			case "":
+				ns = "vms"
+			case "-":
+				ns = ""
+			}
+			r := NewStatusResolver(ns, tt.statuses)
+			for i := range tt.networks {
+				got, ok := r.NetworkStatus(tt.networks, i)
+				want, wantOK := tt.want[i]
+				if assert.Equal(t, wantOK, ok, "networks[%d] (%q): found", i, tt.networks[i].Name) {
+					assert.Equal(t, want, got, "networks[%d] (%q)", i, tt.networks[i].Name)
+				}
+			}
+		})
+	}
+}
+
+func TestStatusResolverIndexOutOfRange(t *testing.T) {
+	r := NewStatusResolver("vms", []nadv1.NetworkStatus{{Name: "ovn", Default: true}})
+	networks := []netconfig.Network{podNetwork()}
+	for _, i := range []int{-1, 1, 100} {
+		_, ok := r.NetworkStatus(networks, i)
+		assert.False(t, ok, "index %d", i)
+	}
+	_, ok := r.NetworkStatus(nil, 0)
+	assert.False(t, ok, "no networks")
+}
+
+func TestNilAndEmptyStatuses(t *testing.T) {
+	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), unspecifiedNetwork("blue")}
+	for _, statuses := range [][]nadv1.NetworkStatus{nil, {}} {
+		r := NewStatusResolver("vms", statuses)
+		for i := range networks {
+			_, ok := r.NetworkStatus(networks, i)
+			assert.False(t, ok, "networks[%d]", i)
+		}
+	}
+}
+
+func TestStatusResolverKeepsItsOwnCopy(t *testing.T) {
+	statuses := []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}, Mac: "02:00:00:00:00:01"}}
+	networks := []netconfig.Network{multusNetwork("red", "ext-net")}
+	networksBefore := append([]netconfig.Network(nil), networks...)
+	want := netconfig.NetworkStatus{NetworkName: "vms/ext-net", Interface: redHashed, IPs: addrs("192.168.10.5"), MAC: mac("02:00:00:00:00:01")}
+
+	r := NewStatusResolver("vms", statuses)
+	statuses[0].Name = "vms/other"
+	statuses[0].Interface = "net9"
+	statuses[0].IPs[0] = "10.9.9.9"
+
+	got, ok := r.NetworkStatus(networks, 0)
+	require.True(t, ok)
+	require.Equal(t, want, got)
+
+	got.IPs[0] = netip.MustParseAddr("10.1.1.1")
+	again, ok := r.NetworkStatus(networks, 0)
+	require.True(t, ok)
+	assert.Equal(t, want, again, "changing a returned status changed the resolver")
+	assert.Equal(t, networksBefore, networks, "NetworkStatus changed its networks")
+}
+
+// TestStatusResolverIsSafeForConcurrentUse is meant for go test -race.
+func TestStatusResolverIsSafeForConcurrentUse(t *testing.T) {
+	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net"), unspecifiedNetwork("green")}
+	r := NewStatusResolver("vms", []nadv1.NetworkStatus{
+		{Name: "ovn", Interface: "eth0", Default: true, IPs: []string{"10.244.1.12"}},
+		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}},
+		{Name: "vms/ext-net", Interface: blueHashed, IPs: []string{"192.168.10.6"}},
+		{Name: "vms/l2-net", Interface: greenHashed},
+	})
+	want := make([]netconfig.NetworkStatus, len(networks))
+	for i := range networks {
+		var ok bool
+		want[i], ok = r.NetworkStatus(networks, i)
+		require.True(t, ok, "networks[%d]", i)
+	}
+
+	var wg sync.WaitGroup
+	results := make([][]netconfig.NetworkStatus, 8)
+	for g := range results {
+		wg.Go(func() {
+			for range 50 {
+				results[g] = results[g][:0]
+				for i := range networks {
+					st, _ := r.NetworkStatus(networks, i)
+					if len(st.IPs) > 0 {
+						st.IPs[0] = netip.IPv4Unspecified() // must not reach other callers
+					}
+					results[g] = append(results[g], st)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range networks {
+		got, _ := r.NetworkStatus(networks, i)
+		assert.Equal(t, want[i], got, "networks[%d]", i)
+	}
+}
+
+func TestZeroStatusResolverHasNoEntries(t *testing.T) {
+	var r StatusResolver
+	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), unspecifiedNetwork("blue")}
+	for i := range networks {
+		_, ok := r.NetworkStatus(networks, i)
+		assert.False(t, ok, "networks[%d]", i)
+	}
+}
