@@ -43,8 +43,9 @@ var _ netconfig.StatusResolver = (*StatusResolver)(nil)
 // names are compared as they are.
 //
 // Each entry is converted once, here. Its NetworkName is its name qualified
-// the same way ("" for an entry without a name, as the pod network's entry
-// may be); its MAC is parsed with netconfig.ParseMAC and its IPs with
+// the same way ("" for an entry without a name, and for the default entry,
+// whose name is the cluster network's CNI configuration, not an
+// attachment); its MAC is parsed with netconfig.ParseMAC and its IPs with
 // netip.ParseAddr. A MAC that does not parse is left unset, and an IP that
 // does not parse (one written with a prefix length, for instance) is left
 // out, rather than failing the whole status: the status is a hint, and the
