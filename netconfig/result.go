@@ -98,16 +98,19 @@ const (
 	// WarningMACMismatch: the MAC in the spec differs from the one a
 	// resolver reported; the spec's MAC is used.
 	WarningMACMismatch WarningCode = "MACMismatch"
-	// WarningPodDefaultRoute: a secondary network carries a default route
-	// of a family the pod network gets by DHCP; several cloud-init
-	// renderers then drop or outrank the pod network's default route.
+	// WarningPodDefaultRoute: a secondary network carries a static default
+	// route of a family the pod network gets by DHCP. The static route
+	// outranks DHCP routes (netplan gives those metric 100, static ones 0),
+	// and for IPv4 cloud-init's sysconfig renderer stops every DHCP
+	// interface from installing a default route at all.
 	WarningPodDefaultRoute WarningCode = "DefaultRouteOverridesPodNetwork"
 	// WarningOverlappingSubnets: two networks have addresses in overlapping
 	// subnets, which makes the guest's source address and route choice
 	// ambiguous.
 	WarningOverlappingSubnets WarningCode = "OverlappingSubnets"
-	// WarningRouteMetricDropped: a route metric that cloud-init before 23.3
-	// drops on its networkd renderer (and, for default routes, on sysconfig).
+	// WarningRouteMetricDropped: route metrics, which cloud-init before
+	// 23.3 drops on all of its own renderers (networkd, eni, sysconfig);
+	// only guests that render with netplan keep them.
 	WarningRouteMetricDropped WarningCode = "RouteMetricDropped"
 	// WarningTooManyNameservers: more than three nameservers; glibc's
 	// resolver uses only the first three.

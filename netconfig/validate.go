@@ -383,6 +383,7 @@ type defaultRoute struct {
 	path   *field.Path
 	via    string
 	metric uint32
+	pod    bool // on the pod network
 }
 
 // acrossNetworks checks what spans networks: an address on two networks,
@@ -441,18 +442,18 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				continue
 			}
 			gw4, gw6 = gw4 || gw.Is4(), gw6 || gw.Is6()
-			defaults[gw.Is4()] = append(defaults[gw.Is4()], defaultRoute{path.Child("gateways").Index(j), gw.String(), effectiveMetric(gw.Is4(), nil)})
+			defaults[gw.Is4()] = append(defaults[gw.Is4()], defaultRoute{path.Child("gateways").Index(j), gw.String(), effectiveMetric(gw.Is4(), nil), p.Role == RolePod})
 		}
 		metrics := false
 		for j, r := range c.Routes {
 			metrics = metrics || r.Metric != nil
 			if r.IsDefault() && r.Via.IsValid() {
-				defaults[r.Via.Is4()] = append(defaults[r.Via.Is4()], defaultRoute{path.Child("routes").Index(j), r.Via.String(), effectiveMetric(r.Via.Is4(), r.Metric)})
+				defaults[r.Via.Is4()] = append(defaults[r.Via.Is4()], defaultRoute{path.Child("routes").Index(j), r.Via.String(), effectiveMetric(r.Via.Is4(), r.Metric), p.Role == RolePod})
 			}
 		}
 		if metrics && v.opts.defaultRoute == DefaultRoutePortable {
 			v.warn(WarningRouteMetricDropped, p.Network, path.Child("routes"),
-				"cloud-init before 23.3 drops route metrics on its networkd renderer, and its sysconfig renderer drops the metric of a default route; on such guests these routes get the kernel's default metric")
+				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
 	for _, is4 := range []bool{true, false} {
@@ -469,10 +470,19 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			}
 			byMetric[d.metric] = d.path
 		}
-		if len(routes) > 0 && (is4 && podDHCP4 || !is4 && podDHCP6) {
-			first := routes[0].path
-			v.warn(WarningPodDefaultRoute, networkAt(spec, first), first,
-				"a secondary network carries an %s default route while the pod network gets its own by DHCP; cloud-init's sysconfig renderer then drops the DHCP default route, eni installs the static one first, and elsewhere the lower metric wins, so traffic may leave through the secondary network", fam)
+		if !(is4 && podDHCP4 || !is4 && podDHCP6) {
+			continue
+		}
+		for _, d := range routes {
+			if d.pod {
+				continue
+			}
+			msg := "this static IPv6 default route outranks the one the pod network learns by DHCPv6 and router advertisements, so traffic to the cluster and beyond may leave through this network"
+			if is4 {
+				msg = "this static IPv4 default route outranks the pod network's DHCP one (netplan gives DHCP routes metric 100, static routes 0), and cloud-init's sysconfig renderer then stops every DHCP interface from installing a default route, so traffic to the cluster and beyond may leave through this network"
+			}
+			v.warn(WarningPodDefaultRoute, networkAt(spec, d.path), d.path, "%s", msg)
+			break
 		}
 	}
 }

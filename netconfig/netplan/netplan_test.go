@@ -58,6 +58,42 @@ func TestMarshalQuotesAmbiguousKeys(t *testing.T) {
 	assert.Equal(t, c, back)
 }
 
+// TestParseRejectsWhatYAML11ReadsAsNonStrings checks Parse against
+// PyYAML's resolver: these values were read by PyYAML 6.0 (cloud-init's
+// reader) as the types named.
+func TestParseRejectsWhatYAML11ReadsAsNonStrings(t *testing.T) {
+	tests := []struct {
+		value  string
+		reject bool
+	}{
+		{"52:54:00:12:34:56", true},  // int 41135085296
+		{"10:00:00:00:00:01", true},  // int 7776000001
+		{"190:20:30", true},          // int 685230
+		{"-1:30", true},              // int -90
+		{"0:30.5", true},             // float 30.5
+		{"02:00:00:00:00:01", false}, // str: a base-60 int starts with 1-9
+		{"00:11:22:33:44:55", false}, // str
+		{"0:30", false},              // str
+		{"52:54:00:aa:bb:cc", false}, // str
+		{"52:54:00:12:34:67", false}, // str: 67 is no base-60 digit
+		{"yes", true}, {"On", true}, {"OFF", true},
+		{"y", false}, {"n", false}, {"yEs", false}, // PyYAML resolves these as str
+		{"example.internal", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			doc := "network:\n  version: 2\n  ethernets:\n    eth0:\n      nameservers: {search: [" + tt.value + "]}\n"
+			_, err := netplan.Parse([]byte(doc))
+			if tt.reject {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "not a string to YAML 1.1")
+			} else if err != nil {
+				assert.NotContains(t, err.Error(), "not a string to YAML 1.1")
+			}
+		})
+	}
+}
+
 func TestParse(t *testing.T) {
 	tests := []struct {
 		name    string

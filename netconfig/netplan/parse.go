@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 
@@ -93,15 +92,17 @@ func walkPlain(n *yamlv3.Node, path string, depth int) error {
 	return nil
 }
 
-// yaml11NotString reports whether YAML 1.1 resolves the plain scalar s,
-// which YAML 1.2 reads as a string, to a boolean or a base-60 number.
+// yaml11NotString reports whether a YAML 1.1 reader (PyYAML, as in
+// cloud-init) resolves the plain scalar s, which YAML 1.2 reads as a
+// string, to a boolean or a base-60 number. It follows PyYAML's resolver:
+// the booleans yes, no, on and off in three casings; base-60 integers,
+// whose first digit is 1 to 9 (52:54:00:12:34:56, but not
+// 02:00:00:00:00:01); and base-60 floats, which need a fraction (0:30.5).
 func yaml11NotString(s string) bool {
-	switch strings.ToLower(s) {
-	case "y", "n", "yes", "no", "on", "off":
+	switch s {
+	case "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF":
 		return true
 	}
-	// Base 60: digits, then one or more ":" groups of one or two digits
-	// (the last may have a fraction), as in 190:20:30 or 52:54:00:12:34:56.
 	i := 0
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
@@ -110,7 +111,7 @@ func yaml11NotString(s string) bool {
 	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '_') {
 		i++
 	}
-	if i == start || i == len(s) || s[i] != ':' {
+	if i == start || s[start] == '_' || i == len(s) || s[i] != ':' {
 		return false
 	}
 	for i < len(s) && s[i] == ':' {
@@ -123,13 +124,18 @@ func yaml11NotString(s string) bool {
 			return false
 		}
 	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '_') {
-			i++
+	if i == len(s) {
+		return s[start] != '0' // an integer: PyYAML wants [1-9] first
+	}
+	if s[i] != '.' {
+		return false
+	}
+	for i++; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] == '_') {
+			return false
 		}
 	}
-	return i == len(s)
+	return true // a float
 }
 
 func decodeStrict(js []byte, v any) error {
