@@ -33,6 +33,11 @@ var supportedModes = []Mode{ModeStatic, ModeDHCP, ModeNone}
 func validate(spec Spec, plans []plan, o options) (field.ErrorList, []Warning) {
 	v := validator{opts: o}
 	root := field.NewPath("networks")
+	if spec.Namespace != "" {
+		for _, msg := range validation.IsDNS1123Label(spec.Namespace) {
+			v.add(field.Invalid(field.NewPath("namespace"), spec.Namespace, msg))
+		}
+	}
 
 	names := map[string]int{}
 	pciAddrs := map[string]int{}

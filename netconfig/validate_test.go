@@ -51,6 +51,11 @@ func TestValidationErrors(t *testing.T) {
 			want: map[string]string{"networks[0].ipConfig.mode": "never gets static addressing"},
 		},
 		{
+			name:   "namespace that is not a DNS label",
+			mutate: func(s *netconfig.Spec) { s.Namespace = "VMs/x" },
+			want:   map[string]string{"namespace": "RFC 1123 label"},
+		},
+		{
 			name:   "static without an address",
 			mutate: func(s *netconfig.Spec) { ext(s).Addresses = nil; ext(s).Gateways = nil },
 			want:   map[string]string{"networks[1].ipConfig.addresses": "at least one address"},
@@ -316,4 +321,13 @@ func TestValidSpecsPass(t *testing.T) {
 			assert.NotEmpty(t, res.YAML)
 		})
 	}
+}
+
+func TestInvalidSpecErrorMessage(t *testing.T) {
+	spec := seedSpec()
+	ext(&spec).Gateways = []netip.Addr{ip("10.0.0.1")}
+	ext(&spec).MTU = 1
+	_, err := netconfig.Build(spec)
+	require.Error(t, err)
+	assert.Equal(t, `2 problems: networks[1].ipConfig.gateways[0]: Invalid value: "10.0.0.1": not inside the interface's IPv4 subnets (192.168.0.0/24), so the guest cannot reach it; networks[1].ipConfig.mtu: Invalid value: 1: must be between 68 and 65535`, err.Error())
 }

@@ -1,0 +1,303 @@
+// Command render writes the netplan v2 network config of a KubeVirt guest
+// from a guestnet spec file, the way a controller would put it in
+// cloudInitNoCloud.networkData.
+//
+// Usage:
+//
+//	go run ./examples/render --spec FILE [--network-status FILE] [--vmi FILE]
+//	    [--omit-pod-network] [--default-route=portable|netplan]
+//
+// The flags are:
+//
+//	--spec FILE
+//	    The VM's networks, as a spec file in YAML or JSON (see package
+//	    specfile). Required.
+//	--network-status FILE
+//	    What Multus reported for the VM's pod: the value of the
+//	    k8s.v1.cni.cncf.io/network-status annotation (a JSON array), or a
+//	    Pod manifest in YAML or JSON that carries it. It tells which
+//	    networks are Multus attachments and, for the bridge and sriov
+//	    bindings, the MAC of their NICs.
+//	--vmi FILE
+//	    A VirtualMachineInstance manifest in YAML or JSON. The MACs of its
+//	    interfaces (from its spec, else its status) match the guest NICs of
+//	    networks whose spec file entry sets no macAddress.
+//	--omit-pod-network
+//	    Leave the pod network out of the output.
+//	--default-route=portable|netplan
+//	    How default routes are written: portable (the default) for every
+//	    guest, or netplan's "to: default" for recent guests only.
+//
+// FILE may be "-" for standard input, for at most one of the flags.
+//
+// The network config goes to standard output and each warning to standard
+// error, as "warning: <code>: network <name>: <message>"; the exit status
+// is 0. When the input is invalid, each problem goes to standard error as
+// "error: <field path>: <detail>", nothing goes to standard output, and the
+// exit status is 1. A usage error exits with status 2.
+//
+// For example, from the repository's root:
+//
+//	go run ./examples/render --spec examples/specs/dual-stack.yaml \
+//	    --network-status examples/specs/network-status.json \
+//	    --vmi examples/specs/vmi.yaml
+//
+//	kubectl get pod virt-launcher-myvm-abcde -o yaml |
+//	    go run ./examples/render --spec myvm.yaml --network-status -
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
+	corev1 "k8s.io/api/core/v1"
+	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	kubevirtv1 "kubevirt.io/api/core/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/guestnet/guestnet/macresolve"
+	"github.com/guestnet/guestnet/multus"
+	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/specfile"
+)
+
+// maxManifestSize bounds what is read for --network-status and --vmi.
+const maxManifestSize = 16 << 20
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2
+)
+
+// run is the command: it reads its input as args say, writes the network
+// config to stdout and problems to stderr, and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("render", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		specPath     = fs.String("spec", "", "the VM's networks: a spec file in YAML or JSON (required; - for standard input)")
+		statusPath   = fs.String("network-status", "", "the pod's network-status annotation (a JSON array) or a Pod manifest carrying it")
+		vmiPath      = fs.String("vmi", "", "a VirtualMachineInstance manifest whose interfaces give the NICs' MACs")
+		omitPod      = fs.Bool("omit-pod-network", false, "leave the pod network out of the output")
+		routeStyle   = fs.String("default-route", "portable", "how default routes are written: portable, or netplan for recent guests")
+		defaultRoute netconfig.DefaultRouteStyle
+	)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: render --spec FILE [--network-status FILE] [--vmi FILE] [--omit-pod-network] [--default-route=portable|netplan]")
+		fmt.Fprintln(fs.Output(), "FILE may be - (standard input) for at most one flag.")
+		fs.PrintDefaults()
+	}
+	usageError := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "error: "+format+"\n", a...)
+		fs.Usage()
+		return exitUsage
+	}
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage // fs has reported the error and the usage.
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError("unexpected argument %q", fs.Arg(0))
+	case *specPath == "":
+		return usageError("--spec is required")
+	}
+	stdinUsers := 0
+	for _, p := range []string{*specPath, *statusPath, *vmiPath} {
+		if p == "-" {
+			stdinUsers++
+		}
+	}
+	if stdinUsers > 1 {
+		return usageError("at most one flag may read standard input (-)")
+	}
+	switch *routeStyle {
+	case "portable":
+		defaultRoute = netconfig.DefaultRoutePortable
+	case "netplan":
+		defaultRoute = netconfig.DefaultRouteNetplan
+	default:
+		return usageError("--default-route is portable or netplan, not %q", *routeStyle)
+	}
+
+	in := inputs{stdin: stdin}
+	opts := []netconfig.Option{netconfig.WithDefaultRouteStyle(defaultRoute)}
+	if *omitPod {
+		opts = append(opts, netconfig.WithoutPodNetwork())
+	}
+
+	data, err := in.read(*specPath, specfile.MaxSize)
+	if err != nil {
+		return report(stderr, "--spec "+*specPath, err)
+	}
+	spec, err := specfile.Parse(data)
+	if err != nil {
+		return report(stderr, "--spec "+*specPath, err)
+	}
+
+	if *statusPath != "" {
+		statuses, notes, err := in.networkStatus(*statusPath)
+		if err != nil {
+			return report(stderr, "--network-status "+*statusPath, err)
+		}
+		for _, n := range notes {
+			fmt.Fprintf(stderr, "warning: --network-status %s: %s\n", *statusPath, n)
+		}
+		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusResolver(spec.Namespace, statuses)))
+	}
+	if *vmiPath != "" {
+		macs, err := in.vmiMACs(*vmiPath)
+		if err != nil {
+			return report(stderr, "--vmi "+*vmiPath, err)
+		}
+		opts = append(opts, netconfig.WithMACResolver(macs))
+	}
+
+	res, err := netconfig.Build(spec, opts...)
+	if err != nil {
+		return report(stderr, "", err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", oneLine(w.String()))
+	}
+	if _, err := stdout.Write(res.YAML); err != nil {
+		fmt.Fprintf(stderr, "error: writing the network config: %s\n", oneLine(err.Error()))
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// inputs reads the files named by the flags.
+type inputs struct {
+	stdin io.Reader
+}
+
+// read returns the content of the file at path, or of standard input for
+// "-", refusing more than limit bytes.
+func (in inputs) read(path string, limit int64) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = in.stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("larger than the limit of %d bytes", limit)
+	}
+	return data, nil
+}
+
+// networkStatus reads the network-status annotation from the file at path:
+// the annotation's JSON array itself, or a Pod manifest carrying it. It
+// also returns notes worth a warning.
+func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, notes []string, err error) {
+	data, err := in.read(path, maxManifestSize)
+	if err != nil {
+		return nil, nil, err
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] == '[' {
+		statuses, err := multus.ParseNetworkStatus(string(trimmed))
+		return statuses, nil, err
+	}
+	var pod corev1.Pod
+	if err := yaml.Unmarshal(data, &pod); err != nil {
+		return nil, nil, fmt.Errorf("neither the network-status annotation (a JSON array) nor a Pod manifest: %w", err)
+	}
+	if pod.Kind != "" && pod.Kind != "Pod" {
+		return nil, nil, fmt.Errorf("a %s manifest; want the network-status annotation (a JSON array) or a Pod manifest", pod.Kind)
+	}
+	statuses, err = multus.NetworkStatusFromPod(&pod)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, ok := pod.Annotations[nadv1.NetworkStatusAnnot]; !ok {
+		notes = append(notes, fmt.Sprintf("the pod has no %s annotation; building as if Multus had not reported yet", nadv1.NetworkStatusAnnot))
+	}
+	return statuses, notes, nil
+}
+
+// vmiMACs reads a VirtualMachineInstance manifest from the file at path
+// and returns the MACs of its interfaces.
+func (in inputs) vmiMACs(path string) (netconfig.MACMap, error) {
+	data, err := in.read(path, maxManifestSize)
+	if err != nil {
+		return nil, err
+	}
+	var vmi kubevirtv1.VirtualMachineInstance
+	if err := yaml.Unmarshal(data, &vmi); err != nil {
+		return nil, fmt.Errorf("not a VirtualMachineInstance manifest: %w", err)
+	}
+	if vmi.Kind != "" && vmi.Kind != "VirtualMachineInstance" {
+		return nil, fmt.Errorf("a %s manifest; want a VirtualMachineInstance", vmi.Kind)
+	}
+	return macresolve.FromVMI(&vmi)
+}
+
+// report writes err to stderr, one line per problem, each prefixed with
+// where the problem was found when that is not the spec's field path
+// itself, and returns the exit status for invalid input.
+func report(stderr io.Writer, source string, err error) int {
+	var problems []string
+	var invalid *netconfig.InvalidSpecError
+	var agg utilerrors.Aggregate
+	switch {
+	case errors.As(err, &invalid):
+		// Field paths follow the spec file, so they need no prefix.
+		for _, fe := range invalid.Errors {
+			problems = append(problems, fe.Error())
+		}
+	case errors.As(err, &agg):
+		for _, e := range agg.Errors() {
+			problems = append(problems, prefixed(source, e.Error()))
+		}
+	default:
+		problems = append(problems, prefixed(source, err.Error()))
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "error: %s\n", oneLine(p))
+	}
+	return exitInvalid
+}
+
+// prefixed puts source before msg, when there is a source.
+func prefixed(source, msg string) string {
+	if source == "" {
+		return msg
+	}
+	return source + ": " + msg
+}
+
+// oneLine folds a message that spans lines (as YAML errors do) into one
+// line.
+func oneLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, " ")
+}
