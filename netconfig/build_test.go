@@ -287,3 +287,23 @@ func TestTooManyNameserversWarns(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, warningCodes(res, "external"), netconfig.WarningTooManyNameservers)
 }
+
+func TestBuildConcurrently(t *testing.T) {
+	spec := dualStackSpec()
+	opts := []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"legacy": netconfig.MustParseMAC("02:00:00:00:00:04")})}
+	want, err := netconfig.Build(spec, opts...)
+	require.NoError(t, err)
+	const workers = 16
+	results := make(chan netconfig.Result, workers)
+	for range workers {
+		go func() {
+			res, err := netconfig.Build(spec, opts...)
+			assert.NoError(t, err)
+			results <- res
+		}()
+	}
+	for range workers {
+		assert.Equal(t, want, <-results)
+	}
+	assert.Equal(t, dualStackSpec(), spec, "Build modified its input")
+}
