@@ -1,17 +1,96 @@
-// Package macresolve builds netconfig MAC resolvers: maps from a VM's
-// network names to the MAC addresses of its guest NICs.
+// Package macresolve finds the MAC addresses of a KubeVirt VM's guest NICs,
+// says where each one came from, and chooses stable ones for a VM that has
+// none yet.
 //
-// FromVMI reads them from a KubeVirt VirtualMachineInstance, taking the MAC
-// set on each interface of its spec and, for interfaces whose spec sets
-// none, the MAC that KubeVirt reports in its status once the VM runs.
-// Static takes them from a map, for callers that know the MACs some other
-// way (a VM template, an IPAM system).
+// # Resolvers
 //
-// Both return a netconfig.MACMap holding normalised MAC values, and check
-// every MAC they use: one that is malformed, all zero, multicast or
-// broadcast cannot be a guest NIC's address. All problems are reported at
-// once, as an aggregate of field.Errors naming the field that holds each bad
-// value, the way the Kubernetes API server rejects a manifest.
+// A Table maps VM network names (a KubeVirt interface is named after its
+// network) to an Entry: the MAC, its Source and a Detail. It implements
+// netconfig.MACResolver, so it can be passed to netconfig.WithMACResolver
+// as it is, and Resolver, this package's one-method interface that also
+// reports provenance. The constructors read the real API objects:
 //
-// The package does no I/O and keeps no global state.
+//   - FromVM: the MACs set in a VirtualMachine's template;
+//   - FromVMI: the MACs set in a VirtualMachineInstance's spec, else those
+//     its status reports (with KubeVirt's infoSource);
+//   - FromNetworkStatus: the pod interface MACs that Multus reports, for
+//     networks whose binding (bridge, SR-IOV) hands that MAC to the guest;
+//   - Static: a map the caller fills.
+//
+// Chain combines resolvers: the first that knows a network answers, and
+// its Entry says which one it was. ResolverFunc adapts a closure.
+//
+// Every MAC read is checked as Normalize checks one: upper case and '-'
+// separators are accepted and normalised, and the all-zero address and
+// multicast addresses (broadcast included) are refused, since no NIC can
+// have them. Problems are reported all at once, as an aggregate of
+// field.Errors naming the field that holds each bad value, the way the
+// Kubernetes API server rejects a manifest.
+//
+// # Stable MACs and Pin
+//
+// Guest network config that matches NICs by MAC needs the MACs before the
+// VM first boots. A VM created without a macAddress on an interface gets
+// one picked when each VirtualMachineInstance starts: with the bridge
+// binding it is the MAC of the virt-launcher pod's interface, which the
+// CNI plugin picks anew for every pod, so it changes when the VM restarts;
+// other bindings leave it to KubeVirt and libvirt, with no promise that it
+// survives a restart either. Config written for one boot then fails to
+// find its NIC on the next, and matching by name instead is fragile (guests
+// name NICs by PCI slot).
+//
+// StableMAC derives a MAC from the VM's namespace, its name and the
+// network's name: the same VM always gets the same MACs, on any cluster,
+// without storing anything, and the MACs are unicast and locally
+// administered, optionally under a fixed Prefix. StableMACs makes the MACs
+// of one VM distinct. Pin applies them to a VirtualMachine before it is
+// created: it returns a copy in which every interface without a macAddress
+// has its stable MAC, leaving every MAC that is set alone. Generate the
+// guest config from the pinned VM, create the pinned VM, and the first boot
+// already matches by MAC; so does every later boot, since the MAC is now in
+// the VM's spec. Pin when you create VMs whose guest config is matched by
+// MAC and no MAC pool manages their namespace; it is harmless to pin a VM
+// that already has all its MACs (nothing changes).
+//
+// # KubeMacPool
+//
+// KubeMacPool (github.com/k8snetworkplumbingwg/kubemacpool) is an
+// admission webhook that gives VirtualMachines MACs from a cluster-wide
+// range. The following was read in its source (pkg/pool-manager,
+// doc/opt-modes.md; release v0.50.0, v0.51.0 and the main branch of
+// August 2026), not observed on a cluster:
+//
+//   - It manages the namespaces its opt-in or opt-out mode selects, by the
+//     namespace label mutatevirtualmachines.kubemacpool.io ("allocate" or
+//     "ignore"). VMIs created without a VM are left to its pod webhook.
+//   - When a VM is created, an interface that is bound with masquerade on
+//     the pod network, or is on a Multus network, and sets no macAddress
+//     gets the next free MAC of the range (RANGE_START to RANGE_END, by
+//     default 02:00:00:00:00:00 to 02:ff:ff:ff:ff:ff in its release
+//     manifest, often changed per cluster), written into the VM's template.
+//     Other interfaces (the bridge binding on the pod network, for one)
+//     are not given a MAC. On an update, an interface whose macAddress was
+//     cleared gets its old MAC back.
+//   - A macAddress that is set is kept and recorded as taken, whether or
+//     not it lies in the range, so the pool never hands it out. Up to
+//     v0.50 a set MAC that another VM already held made KubeMacPool reject
+//     the VM; since v0.51.0 only two interfaces of one VM with the same MAC
+//     are rejected, and a clash between VMs is reported as a collision
+//     (metrics and events) rather than refused.
+//
+// From which we infer, without having run it: in a namespace KubeMacPool
+// manages, either do not pin (create the VM, then read the MACs it wrote
+// with FromVM, and generate the guest config from them, for instance in
+// the controller that reconciles the VM before its first start), or pin
+// with WithPrefix and a prefix outside KubeMacPool's range (with the
+// default range, any first octet other than 02, such as 06), so that
+// pinned MACs can never be MACs the pool gives to other VMs. Pinning under
+// a prefix inside the range works as long as no other VM already holds a
+// pinned MAC, which a 46-bit hash makes unlikely but does not rule out;
+// older KubeMacPool releases then refuse the VM. Interfaces KubeMacPool
+// does not serve, such as the bridge binding on the pod network, need
+// pinning in either case to keep their MAC across restarts.
+//
+// The package does no I/O, keeps no global state and never modifies its
+// arguments; its functions are safe for concurrent use.
 package macresolve

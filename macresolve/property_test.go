@@ -45,21 +45,22 @@ func TestFromVMISpecWinsOverStatus(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		names := rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z][a-z0-9-]{0,10}`), 0, 6, rapid.ID[string]).Draw(t, "names")
 		vmi := &kubevirtv1.VirtualMachineInstance{}
-		want := netconfig.MACMap{}
+		want := Table{}
 		var status []kubevirtv1.VirtualMachineInstanceNetworkInterface
-		for _, name := range names {
+		for i, name := range names {
 			iface := kubevirtv1.Interface{Name: name}
 			if rapid.Bool().Draw(t, "specMAC") {
 				b, s := drawUnicastMAC(t, "spec")
 				iface.MacAddress = s
-				want[name] = netconfig.MAC(b)
+				want[name] = Entry{MAC: netconfig.MAC(b), Source: SourceVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
 			}
 			vmi.Spec.Domain.Devices.Interfaces = append(vmi.Spec.Domain.Devices.Interfaces, iface)
 			if rapid.Bool().Draw(t, "statusMAC") {
 				b, s := drawUnicastMAC(t, "status")
-				status = append(status, kubevirtv1.VirtualMachineInstanceNetworkInterface{Name: name, MAC: s})
+				infoSource := rapid.SampledFrom([]string{"", "domain", "domain, guest-agent", "domain, guest-agent, multus-status"}).Draw(t, "infoSource")
+				status = append(status, kubevirtv1.VirtualMachineInstanceNetworkInterface{Name: name, MAC: s, InfoSource: infoSource})
 				if _, set := want[name]; !set {
-					want[name] = netconfig.MAC(b)
+					want[name] = Entry{MAC: netconfig.MAC(b), Source: SourceVMIStatus, Detail: infoSource}
 				}
 			}
 		}
@@ -76,9 +77,9 @@ func TestFromVMISpecWinsOverStatus(t *testing.T) {
 		if len(got) != len(want) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
-		for name, mac := range want {
-			if got[name] != mac {
-				t.Fatalf("network %q: got %s, want %s", name, got[name], mac)
+		for name, e := range want {
+			if got[name] != e {
+				t.Fatalf("network %q: got %+v, want %+v", name, got[name], e)
 			}
 		}
 	})

@@ -1,5 +1,6 @@
 // Package multus reads the network status that Multus writes on a pod and
-// resolves it to the networks of the KubeVirt VM running in that pod.
+// resolves it to the networks of the KubeVirt VM running in that pod, and
+// builds the networks annotation that requests those networks from Multus.
 //
 // Multus records one entry per pod interface in the pod's
 // k8s.v1.cni.cncf.io/network-status annotation (nadv1.NetworkStatusAnnot):
@@ -20,6 +21,27 @@
 //   - ordinal (earlier releases, and pods created by them that are still
 //     running): "net1", "net2", ... by position among the VM's secondary
 //     networks; see OrdinalInterfaceName.
+//
+// # The networks annotation
+//
+// The other direction: NetworkSelection and NetworksAnnotation build the
+// k8s.v1.cni.cncf.io/networks annotation (nadv1.NetworkAttachmentAnnot)
+// that asks Multus for a VM's secondary networks, from the same
+// netconfig.Spec the guest config is built from: the attachment, the pod
+// interface name KubeVirt uses, the static addresses as an "ips" request
+// and the MAC as a "mac" request. Because CNI-side static IPAM (the static
+// IPAM plugin with the "ips" capability, for instance) and the guest's
+// network config then both come from one spec, what the CNI side records
+// for the pod interface (its network-status IPs and MAC, port security
+// rules built on them) and what the guest configures cannot disagree.
+//
+// For KubeVirt VMs, virt-controller writes this annotation on the
+// virt-launcher pod itself, from the VMI: the attachment, the hashed pod
+// interface name and the interface's macAddress, but no "ips". So the
+// annotation built here is for platforms that create the pods (or
+// NetworkAttachmentDefinitions with static IPAM) themselves, and for
+// checking a virt-launcher pod's annotation against the spec; it does not
+// change what KubeVirt requests.
 //
 // The package does no I/O and keeps no global state.
 package multus

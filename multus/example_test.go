@@ -2,6 +2,7 @@ package multus_test
 
 import (
 	"fmt"
+	"net/netip"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -67,4 +68,28 @@ func ExamplePodInterfaceName() {
 	// Output:
 	// podb1f51a511f1
 	// net1
+}
+
+// The networks annotation for a VM with the pod network and one secondary
+// network with a static address, whose MAC comes from a resolver (a
+// pinned MAC, say). A CNI plugin whose IPAM takes the "ips" capability
+// gives the pod interface the same address the guest config sets.
+func ExampleNetworksAnnotation() {
+	spec := netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
+		{
+			Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge,
+			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{netip.MustParsePrefix("192.168.0.200/24")}},
+		},
+	}}
+	macs := netconfig.MACMap{"red": netconfig.MustParseMAC("06:dd:78:04:5a:dc")}
+
+	annotation, err := multus.NetworksAnnotation(spec, macs)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(nadv1.NetworkAttachmentAnnot + ": " + annotation)
+	// Output:
+	// k8s.v1.cni.cncf.io/networks: [{"name":"ext-net","namespace":"vms","ips":["192.168.0.200/24"],"mac":"06:dd:78:04:5a:dc","interface":"podb1f51a511f1"}]
 }

@@ -243,7 +243,7 @@ func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, not
 
 // vmiMACs reads a VirtualMachineInstance manifest from the file at path
 // and returns the MACs of its interfaces.
-func (in inputs) vmiMACs(path string) (netconfig.MACMap, error) {
+func (in inputs) vmiMACs(path string) (macresolve.Table, error) {
 	data, err := in.read(path, maxManifestSize)
 	if err != nil {
 		return nil, err

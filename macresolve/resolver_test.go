@@ -1,0 +1,238 @@
+package macresolve
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	kubevirtv1 "kubevirt.io/api/core/v1"
+
+	"github.com/guestnet/guestnet/netconfig"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		wantErr string
+	}{
+		{in: "02:7c:4e:00:00:01", want: "02:7c:4e:00:00:01"},
+		{in: "02:7C:4E:00:00:01", want: "02:7c:4e:00:00:01"},
+		{in: "02-7c-4e-00-00-01", want: "02:7c:4e:00:00:01"},
+		{in: "52-54-00-AB-cd-EF", want: "52:54:00:ab:cd:ef"},
+		{in: "00:50:56:00:00:01", want: "00:50:56:00:00:01"}, // universally administered is fine
+		{in: "00:00:00:00:00:00", wantErr: `MAC address "00:00:00:00:00:00": the all-zero MAC address cannot be assigned to a NIC`},
+		{in: "00-00-00-00-00-00", wantErr: `MAC address "00-00-00-00-00-00": the all-zero MAC address`},
+		{in: "ff:ff:ff:ff:ff:ff", wantErr: `MAC address "ff:ff:ff:ff:ff:ff": the broadcast MAC address cannot be assigned to a NIC`},
+		{in: "FF-FF-FF-FF-FF-FF", wantErr: `MAC address "FF-FF-FF-FF-FF-FF": the broadcast MAC address`},
+		{in: "01:00:5e:00:00:01", wantErr: `MAC address "01:00:5e:00:00:01": a multicast MAC address`},
+		{in: "33-33-00-00-00-01", wantErr: `MAC address "33-33-00-00-00-01": a multicast MAC address`},
+		{in: "", wantErr: `MAC address "": want six pairs of hex digits`},
+		{in: "02:00:00:00:00", wantErr: `MAC address "02:00:00:00:00": want six pairs of hex digits`},
+		{in: "02:00-00:00:00:01", wantErr: `MAC address "02:00-00:00:00:01": separators must all be ':'`},
+		{in: "02.00.00.00.00.01", wantErr: `MAC address "02.00.00.00.00.01": want six pairs of hex digits`},
+		{in: "0200.0000.0001", wantErr: `MAC address "0200.0000.0001"`},
+		{in: "02:00:00:00:00:0g", wantErr: `"0g" is not a pair of hex digits`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := Normalize(tt.in)
+			if tt.wantErr != "" {
+				assert.ErrorContains(t, err, tt.wantErr)
+				assert.Equal(t, netconfig.MAC{}, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got.String())
+		})
+	}
+}
+
+// templateEntry is the entry of a MAC read from the macAddress of the i-th
+// interface of a VM's template.
+func templateEntry(i int, s string) Entry {
+	return Entry{MAC: mac(s), Source: SourceVMTemplate, Detail: fmt.Sprintf("spec.template.spec.domain.devices.interfaces[%d].macAddress", i)}
+}
+
+func TestFromVM(t *testing.T) {
+	tests := []struct {
+		name    string
+		vm      *kubevirtv1.VirtualMachine
+		want    Table
+		wantErr []string
+	}{
+		{name: "nil VM", vm: nil, wantErr: []string{"no VirtualMachine"}},
+		{
+			name: "no template",
+			vm: func() *kubevirtv1.VirtualMachine {
+				v := newVM()
+				v.Spec.Template = nil
+				return v
+			}(),
+			wantErr: []string{"spec.template: Required value"},
+		},
+		{name: "no interfaces", vm: newVM(), want: Table{}},
+		{
+			name: "MACs set on the template, normalised; interfaces without one left out",
+			vm:   newVM("default", "", "red", "02-7C-4E-00-00-01", "blue", "02:00:00:00:00:02"),
+			want: Table{"red": templateEntry(1, "02:7c:4e:00:00:01"), "blue": templateEntry(2, "02:00:00:00:00:02")},
+		},
+		{
+			name: "an interface without a name is left out",
+			vm:   newVM("", "02:00:00:00:00:01"),
+			want: Table{},
+		},
+		{
+			name: "every problem is reported",
+			vm:   newVM("default", "02:00:00:00:00", "red", "02:00:00:00:00:01", "red", "02:00:00:00:00:02", "blue", "00:00:00:00:00:00"),
+			wantErr: []string{
+				`spec.template.spec.domain.devices.interfaces[0].macAddress: Invalid value: "02:00:00:00:00": not a MAC address`,
+				`spec.template.spec.domain.devices.interfaces[2].macAddress: Invalid value: "02:00:00:00:00:02": interfaces[1] has the same name "red" with MAC 02:00:00:00:00:01`,
+				`spec.template.spec.domain.devices.interfaces[3].macAddress: Invalid value: "00:00:00:00:00:00": the all-zero MAC address`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := FromVM(tt.vm)
+			if len(tt.wantErr) > 0 {
+				for _, s := range tt.wantErr {
+					assert.ErrorContains(t, err, s)
+				}
+				if tt.vm != nil {
+					assertErrorCount(t, err, tt.wantErr, 0)
+				}
+				assert.Nil(t, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestFromNetworkStatus(t *testing.T) {
+	spec := netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
+		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "blue", Source: netconfig.SourceMultus, NetworkName: "sriov-net", Binding: netconfig.BindingSRIOV},
+		{Name: "green", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingPasst},
+		{Name: "yellow", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: "l2bridge"},
+		{Name: "black", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "white", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "grey", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+	}}
+	statuses := map[int]netconfig.NetworkStatus{
+		0: {Default: true, Interface: "eth0", MAC: mac("0a:58:0a:f4:01:0c")},
+		1: {NetworkName: "vms/ext-net", Interface: "podb1f51a511f1", MAC: mac("02:7c:4e:00:00:01")},
+		2: {NetworkName: "vms/sriov-net", Interface: "pod16477688c0e", MAC: mac("02:7c:4e:00:00:02")},
+		3: {NetworkName: "vms/ext-net", Interface: "net3", MAC: mac("02:7c:4e:00:00:03")},
+		4: {NetworkName: "vms/ext-net", Interface: "net4", MAC: mac("02:7c:4e:00:00:04")},
+		5: {NetworkName: "vms/ext-net", Interface: "net5"},                                // no MAC reported
+		6: {NetworkName: "vms/ext-net", Interface: "net6", MAC: mac("01:00:5e:00:00:06")}, // multicast
+		// grey (7) is not reported.
+		8: {NetworkName: "vms/ext-net", Interface: "net8", MAC: mac("02:7c:4e:00:00:08")},
+		9: {NetworkName: "vms/ext-net", Interface: "net9", MAC: mac("02:7c:4e:00:00:09")},
+	}
+	var calls []int
+	r := netconfig.StatusResolverFunc(func(networks []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
+		calls = append(calls, i)
+		if len(networks) != len(spec.Networks) {
+			t.Errorf("resolver called with %d networks, want the whole list of %d", len(networks), len(spec.Networks))
+		}
+		st, ok := statuses[i]
+		return st, ok
+	})
+	got := FromNetworkStatus(spec, r)
+	assert.Equal(t, Table{
+		"red":  {MAC: mac("02:7c:4e:00:00:01"), Source: SourceNetworkStatus, Detail: "podb1f51a511f1"},
+		"blue": {MAC: mac("02:7c:4e:00:00:02"), Source: SourceNetworkStatus, Detail: "pod16477688c0e"},
+	}, got)
+	assert.Equal(t, []int{1, 2, 5, 6, 7}, calls, "only bridge and SR-IOV networks with a name are looked up, each name once")
+
+	assert.Equal(t, Table{}, FromNetworkStatus(spec, nil))
+}
+
+func TestTableAndResolverFunc(t *testing.T) {
+	table := Table{
+		"red":  {MAC: mac("02:00:00:00:00:01"), Source: SourceStatic},
+		"zero": {Source: SourceStatic},
+	}
+	e, ok := table.Lookup("red")
+	assert.True(t, ok)
+	assert.Equal(t, SourceStatic, e.Source)
+	m, ok := table.MAC("red")
+	assert.True(t, ok)
+	assert.Equal(t, mac("02:00:00:00:00:01"), m)
+	for _, network := range []string{"zero", "blue"} {
+		_, ok = table.Lookup(network)
+		assert.False(t, ok, network)
+		_, ok = table.MAC(network)
+		assert.False(t, ok, network)
+	}
+	_, ok = Table(nil).MAC("red")
+	assert.False(t, ok)
+
+	f := ResolverFunc(func(network string) (Entry, bool) {
+		if network == "zero" {
+			return Entry{Source: SourceStatic}, true
+		}
+		return table.Lookup(network)
+	})
+	m, ok = f.MAC("red")
+	assert.True(t, ok)
+	assert.Equal(t, mac("02:00:00:00:00:01"), m)
+	_, ok = f.Lookup("zero")
+	assert.False(t, ok, "an entry with an unset MAC counts as none")
+	_, ok = ResolverFunc(nil).Lookup("red")
+	assert.False(t, ok, "a nil ResolverFunc has no entries")
+}
+
+func TestChain(t *testing.T) {
+	vmi := Table{"default": {MAC: mac("52:54:00:00:00:01"), Source: SourceVMIStatus, Detail: "domain"}}
+	template := Table{
+		"default": {MAC: mac("02:00:00:00:00:01"), Source: SourceVMTemplate},
+		"red":     {MAC: mac("02:00:00:00:00:02"), Source: SourceVMTemplate},
+		"zero":    {Source: SourceVMTemplate},
+	}
+	static := ResolverFunc(func(network string) (Entry, bool) {
+		return Entry{MAC: mac("02:00:00:00:00:ff"), Source: SourceStatic, Detail: network}, true
+	})
+	tests := []struct {
+		name    string
+		chain   ChainResolver
+		network string
+		want    Entry
+		wantOK  bool
+	}{
+		{name: "empty chain", chain: Chain(), network: "default"},
+		{name: "the first answer wins", chain: Chain(vmi, template, static), network: "default", want: vmi["default"], wantOK: true},
+		{name: "order matters", chain: Chain(template, vmi, static), network: "default", want: template["default"], wantOK: true},
+		{name: "a resolver without an answer is passed over", chain: Chain(vmi, template, static), network: "red", want: template["red"], wantOK: true},
+		{name: "an entry with an unset MAC is passed over", chain: Chain(template, static), network: "zero", want: Entry{MAC: mac("02:00:00:00:00:ff"), Source: SourceStatic, Detail: "zero"}, wantOK: true},
+		{name: "nil resolvers are skipped", chain: Chain(nil, Table(nil), ResolverFunc(nil), vmi), network: "default", want: vmi["default"], wantOK: true},
+		{name: "nobody knows", chain: Chain(vmi, template), network: "blue"},
+		{name: "a chain in a chain", chain: Chain(Chain(vmi), template), network: "red", want: template["red"], wantOK: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := tt.chain.Lookup(tt.network)
+			assert.Equal(t, tt.wantOK, ok)
+			assert.Equal(t, tt.want, got)
+			m, ok := tt.chain.MAC(tt.network)
+			assert.Equal(t, tt.wantOK, ok)
+			assert.Equal(t, tt.want.MAC, m)
+		})
+	}
+}
+
+func TestChainKeepsItsOwnList(t *testing.T) {
+	rs := []Resolver{Table{"red": {MAC: mac("02:00:00:00:00:01"), Source: SourceStatic}}}
+	chain := Chain(rs...)
+	rs[0] = Table{"red": {MAC: mac("02:00:00:00:00:02"), Source: SourceStatic}}
+	m, _ := chain.MAC("red")
+	assert.Equal(t, mac("02:00:00:00:00:01"), m)
+}
