@@ -5,7 +5,8 @@
 // Usage:
 //
 //	go run ./examples/render --spec FILE [--network-status FILE] [--vmi FILE]
-//	    [--omit-pod-network] [--default-route=portable|netplan]
+//	    [--vm FILE [--pin-macs]] [--omit-pod-network] [--default-route=portable|netplan]
+//	    [--output netplan|vm|network-data-json|nocloud-dir DIR]
 //
 // The flags are:
 //
@@ -22,11 +23,30 @@
 //	    A VirtualMachineInstance manifest in YAML or JSON. The MACs of its
 //	    interfaces (from its spec, else its status) match the guest NICs of
 //	    networks whose spec file entry sets no macAddress.
+//	--vm FILE
+//	    A VirtualMachine manifest in YAML or JSON. The MACs of its template's
+//	    interfaces match the guest NICs (before those of --vmi), and their
+//	    PCI addresses fill the networks that set none.
+//	--pin-macs
+//	    Before anything else, give every interface of the --vm manifest that
+//	    has no macAddress a stable MAC derived from its namespace, name and
+//	    network (macresolve.Pin), so that the first boot already matches by
+//	    MAC. Needs --vm.
 //	--omit-pod-network
 //	    Leave the pod network out of the output.
 //	--default-route=portable|netplan
 //	    How default routes are written: portable (the default) for every
 //	    guest, or netplan's "to: default" for recent guests only.
+//
+//	--output netplan|vm|network-data-json|nocloud-dir DIR
+//	    What to write: the netplan v2 network config (the default); the
+//	    updated --vm manifest with the network data in its cloud-init
+//	    volume (preceded by the Secret that holds it when it is too large
+//	    to be inline; a VM with a cloudInitConfigDrive volume gets
+//	    network_data.json); the OpenStack network_data.json that a
+//	    ConfigDrive guest reads; or a NoCloud seed (meta-data, user-data,
+//	    network-config) written into the directory DIR, taking the user
+//	    data from the --vm manifest's cloud-init volume when there is one.
 //
 // FILE may be "-" for standard input, for at most one of the flags.
 //
@@ -53,6 +73,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
@@ -61,6 +83,7 @@ import (
 	kubevirtv1 "kubevirt.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
+	"github.com/guestnet/guestnet/cloudinit"
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
@@ -90,12 +113,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		specPath     = fs.String("spec", "", "the VM's networks: a spec file in YAML or JSON (required; - for standard input)")
 		statusPath   = fs.String("network-status", "", "the pod's network-status annotation (a JSON array) or a Pod manifest carrying it")
 		vmiPath      = fs.String("vmi", "", "a VirtualMachineInstance manifest whose interfaces give the NICs' MACs")
+		vmPath       = fs.String("vm", "", "a VirtualMachine manifest whose interfaces give the NICs' MACs and PCI addresses")
+		pinMACs      = fs.Bool("pin-macs", false, "give the --vm interfaces without a MAC a stable one first")
+		output       = fs.String("output", outputNetplan, "what to write: netplan, vm, network-data-json, or nocloud-dir DIR")
 		omitPod      = fs.Bool("omit-pod-network", false, "leave the pod network out of the output")
 		routeStyle   = fs.String("default-route", "portable", "how default routes are written: portable, or netplan for recent guests")
 		defaultRoute netconfig.DefaultRouteStyle
 	)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: render --spec FILE [--network-status FILE] [--vmi FILE] [--omit-pod-network] [--default-route=portable|netplan]")
+		fmt.Fprintln(fs.Output(), "usage: render --spec FILE [--network-status FILE] [--vmi FILE] [--vm FILE [--pin-macs]]")
+		fmt.Fprintln(fs.Output(), "              [--omit-pod-network] [--default-route=portable|netplan] [--output netplan|vm|network-data-json|nocloud-dir DIR]")
 		fmt.Fprintln(fs.Output(), "FILE may be - (standard input) for at most one flag.")
 		fs.PrintDefaults()
 	}
@@ -111,14 +138,34 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitUsage // fs has reported the error and the usage.
 	}
+	// "--output nocloud-dir DIR" leaves DIR, and any flags after it, as
+	// arguments: parse those flags too.
+	var seedDir string
+	if *output == outputNoCloudDir && fs.NArg() > 0 {
+		seedDir = fs.Arg(0)
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return exitOK
+			}
+			return exitUsage
+		}
+	}
 	switch {
 	case fs.NArg() > 0:
 		return usageError("unexpected argument %q", fs.Arg(0))
 	case *specPath == "":
 		return usageError("--spec is required")
+	case *pinMACs && *vmPath == "":
+		return usageError("--pin-macs needs --vm")
+	case *output == outputVM && *vmPath == "":
+		return usageError("--output vm needs --vm")
+	case *output == outputNoCloudDir && seedDir == "":
+		return usageError("--output nocloud-dir needs the directory: --output nocloud-dir DIR")
+	case *output != outputNetplan && *output != outputVM && *output != outputNetworkDataJSON && *output != outputNoCloudDir:
+		return usageError("--output is netplan, vm, network-data-json or nocloud-dir DIR, not %q", *output)
 	}
 	stdinUsers := 0
-	for _, p := range []string{*specPath, *statusPath, *vmiPath} {
+	for _, p := range []string{*specPath, *statusPath, *vmiPath, *vmPath} {
 		if p == "-" {
 			stdinUsers++
 		}
@@ -160,11 +207,41 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusResolver(spec.Namespace, statuses)))
 	}
+	var macs macresolve.ChainResolver
+	var vm *kubevirtv1.VirtualMachine
+	if *vmPath != "" {
+		vm, err = in.virtualMachine(*vmPath)
+		if err != nil {
+			return report(stderr, "--vm "+*vmPath, err)
+		}
+		// The MACs the spec file sets belong on the VM's interfaces too,
+		// or the guest NICs would not carry the MACs the config matches.
+		vm = withSpecMACs(vm, spec)
+		if *pinMACs {
+			pinned, added, err := macresolve.Pin(vm)
+			if err != nil {
+				return report(stderr, "--pin-macs", err)
+			}
+			for _, p := range added {
+				fmt.Fprintf(stderr, "note: --pin-macs: interface %s gets MAC %s\n", p.Interface, p.MAC)
+			}
+			vm = pinned
+		}
+		table, err := macresolve.FromVM(vm)
+		if err != nil {
+			return report(stderr, "--vm "+*vmPath, err)
+		}
+		macs = append(macs, table)
+		fillPCIAddresses(&spec, vm)
+	}
 	if *vmiPath != "" {
-		macs, err := in.vmiMACs(*vmiPath)
+		table, err := in.vmiMACs(*vmiPath)
 		if err != nil {
 			return report(stderr, "--vmi "+*vmiPath, err)
 		}
+		macs = append(macs, table)
+	}
+	if len(macs) > 0 {
 		opts = append(opts, netconfig.WithMACResolver(macs))
 	}
 
@@ -175,11 +252,182 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(stderr, "warning: %s\n", oneLine(w.String()))
 	}
-	if _, err := stdout.Write(res.YAML); err != nil {
-		fmt.Fprintf(stderr, "error: writing the network config: %s\n", oneLine(err.Error()))
+
+	var out []byte
+	switch *output {
+	case outputNetplan:
+		out = res.YAML
+	case outputNetworkDataJSON:
+		out, err = cloudinit.NetworkDataJSON(res.Config)
+	case outputVM:
+		out, err = vmManifest(vm, res)
+	case outputNoCloudDir:
+		err = writeSeed(seedDir, vm, res.YAML)
+	}
+	if err != nil {
+		return report(stderr, "--output "+*output, err)
+	}
+	if _, err := stdout.Write(out); err != nil {
+		fmt.Fprintf(stderr, "error: writing the output: %s\n", oneLine(err.Error()))
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// The values of --output.
+const (
+	outputNetplan         = "netplan"
+	outputVM              = "vm"
+	outputNetworkDataJSON = "network-data-json"
+	outputNoCloudDir      = "nocloud-dir"
+)
+
+// withSpecMACs returns a copy of vm in which each interface without a
+// macAddress has the MAC the spec sets for its network.
+func withSpecMACs(vm *kubevirtv1.VirtualMachine, spec netconfig.Spec) *kubevirtv1.VirtualMachine {
+	out := vm.DeepCopy()
+	if out.Spec.Template == nil {
+		return out
+	}
+	macs := map[string]netconfig.MAC{}
+	for _, n := range spec.Networks {
+		if n.MAC.IsValid() {
+			macs[n.Name] = n.MAC
+		}
+	}
+	ifaces := out.Spec.Template.Spec.Domain.Devices.Interfaces
+	for i := range ifaces {
+		if m, ok := macs[ifaces[i].Name]; ok && ifaces[i].MacAddress == "" {
+			ifaces[i].MacAddress = m.String()
+		}
+	}
+	return out
+}
+
+// fillPCIAddresses copies the PCI address of each of vm's interfaces to
+// the network of the same name, where the spec sets none.
+func fillPCIAddresses(spec *netconfig.Spec, vm *kubevirtv1.VirtualMachine) {
+	if vm.Spec.Template == nil {
+		return
+	}
+	pci := map[string]string{}
+	for _, ifc := range vm.Spec.Template.Spec.Domain.Devices.Interfaces {
+		pci[ifc.Name] = ifc.PciAddress
+	}
+	for i := range spec.Networks {
+		if n := &spec.Networks[i]; n.PCIAddress == "" {
+			n.PCIAddress = pci[n.Name]
+		}
+	}
+}
+
+// vmManifest returns vm with the network data in its cloud-init volume, as
+// YAML, preceded by the Secret that holds the data when one is needed. A
+// VM whose guest reads a config drive gets network_data.json.
+func vmManifest(vm *kubevirtv1.VirtualMachine, res netconfig.Result) ([]byte, error) {
+	var (
+		updated *kubevirtv1.VirtualMachine
+		secret  *corev1.Secret
+		err     error
+	)
+	if hasConfigDrive(vm) {
+		var data []byte
+		if data, err = cloudinit.NetworkDataJSON(res.Config); err != nil {
+			return nil, err
+		}
+		updated, secret, err = cloudinit.SetConfigDriveNetworkData(vm, data)
+	} else {
+		updated, secret, err = cloudinit.SetNetworkData(vm, res.YAML)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if secret != nil {
+		s := secret.DeepCopy()
+		s.APIVersion, s.Kind = "v1", "Secret"
+		doc, err := yaml.Marshal(s)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(doc)
+		buf.WriteString("---\n")
+	}
+	if updated.APIVersion == "" {
+		updated.APIVersion = kubevirtv1.SchemeGroupVersion.String()
+	}
+	if updated.Kind == "" {
+		updated.Kind = "VirtualMachine"
+	}
+	doc, err := yaml.Marshal(updated)
+	if err != nil {
+		return nil, err
+	}
+	buf.Write(doc)
+	return buf.Bytes(), nil
+}
+
+// hasConfigDrive reports whether vm's template has a cloudInitConfigDrive
+// volume.
+func hasConfigDrive(vm *kubevirtv1.VirtualMachine) bool {
+	if vm.Spec.Template == nil {
+		return false
+	}
+	for _, v := range vm.Spec.Template.Spec.Volumes {
+		if v.CloudInitConfigDrive != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// writeSeed writes a NoCloud seed for networkConfig into dir, creating it,
+// with the inline user data of vm's cloud-init volume when there is one.
+func writeSeed(dir string, vm *kubevirtv1.VirtualMachine, networkConfig []byte) error {
+	var userData []byte
+	if vm != nil && vm.Spec.Template != nil {
+		for _, v := range vm.Spec.Template.Spec.Volumes {
+			if v.CloudInitNoCloud != nil {
+				userData = []byte(v.CloudInitNoCloud.UserData)
+			}
+		}
+	}
+	var opts []cloudinit.SeedOption
+	if vm != nil && vm.Name != "" {
+		opts = append(opts, cloudinit.WithLocalHostname(vm.Name))
+	}
+	seed := cloudinit.NewNoCloudSeed(networkConfig, userData, opts...)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	files := seed.Files()
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// virtualMachine reads a VirtualMachine manifest from the file at path.
+func (in inputs) virtualMachine(path string) (*kubevirtv1.VirtualMachine, error) {
+	data, err := in.read(path, maxManifestSize)
+	if err != nil {
+		return nil, err
+	}
+	var vm kubevirtv1.VirtualMachine
+	if err := yaml.Unmarshal(data, &vm); err != nil {
+		return nil, fmt.Errorf("not a VirtualMachine manifest: %w", err)
+	}
+	if vm.Kind != "" && vm.Kind != "VirtualMachine" {
+		return nil, fmt.Errorf("a %s manifest; want a VirtualMachine", vm.Kind)
+	}
+	return &vm, nil
 }
 
 // inputs reads the files named by the flags.

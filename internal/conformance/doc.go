@@ -14,6 +14,12 @@
 //     sysconfig with `-D rhel`; the netplan renderer's output is compared
 //     with guestnet's typed model and run through `netplan generate` too.
 //
+// The same is done for the other two forms guestnet writes: the OpenStack
+// network_data.json of package cloudinit, through `cloud-init devel
+// net-convert -k network_data.json` (configdrive_test.go), and the files of
+// a NoCloud seed (nocloudseed_test.go). TestParseAgreesWithPyYAML checks
+// netplan.Parse's YAML 1.1 rule against cloud-init's own PyYAML.
+//
 // For every NIC they assert that the intended MAC match (and rename),
 // addresses, default routes of both families, extra routes, DNS servers,
 // search domains, MTU and DHCP land in each renderer's files. Small

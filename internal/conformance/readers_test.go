@@ -153,8 +153,11 @@ const (
 )
 
 // eniKnownOptions are the iface options the reader understands; any other
-// fails the test, so that a new kind of output gets looked at.
-var eniKnownOptions = []string{"address", "netmask", "gateway", "post-up", "pre-down", "dns-nameservers", "dns-search", "dns", "mtu"}
+// fails the test, so that a new kind of output gets looked at. accept_ra,
+// which cloud-init writes for network_data.json's IPv6 networks, is not
+// read into the NIC; TestCloudInit224ConfigDriveStaticIPv6DisablesRA
+// asserts it.
+var eniKnownOptions = []string{"address", "netmask", "gateway", "post-up", "pre-down", "dns-nameservers", "dns-search", "dns", "mtu", "accept_ra"}
 
 // readUdev reads the rename rules a renderer wrote, if any.
 func readUdev(t *testing.T, renderer, root string) map[string]string {

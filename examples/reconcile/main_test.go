@@ -1,0 +1,82 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kubevirtv1 "kubevirt.io/api/core/v1"
+
+	"github.com/guestnet/guestnet/netconfig/netplan"
+)
+
+// networkData returns the inline network data of vm's cloud-init volume.
+func networkData(t *testing.T, vm *kubevirtv1.VirtualMachine) string {
+	t.Helper()
+	for _, v := range vm.Spec.Template.Spec.Volumes {
+		if v.CloudInitNoCloud != nil {
+			return v.CloudInitNoCloud.NetworkData
+		}
+	}
+	t.Fatal("no cloudInitNoCloud volume")
+	return ""
+}
+
+func TestFirstCreationMatchesByMAC(t *testing.T) {
+	vm := newVM()
+	before := vm.DeepCopy()
+	out, err := Reconcile(platformSpec(), vm, nil, nil)
+	require.NoError(t, err)
+	assert.Equal(t, before, vm, "Reconcile modified its input")
+	assert.True(t, out.Changed)
+	assert.Nil(t, out.Secret)
+	assert.Empty(t, out.Events, "with pinned MACs nothing falls back to names")
+
+	cfg, err := netplan.Parse([]byte(networkData(t, out.VM)))
+	require.NoError(t, err)
+	for i, ifc := range out.VM.Spec.Template.Spec.Domain.Devices.Interfaces {
+		require.NotEmpty(t, ifc.MacAddress, "interface %s was not pinned", ifc.Name)
+		e := cfg.Network.Ethernets[[]string{"eth0", "eth1"}[i]]
+		require.NotNil(t, e.Match, "interface %s is not matched by MAC", ifc.Name)
+		assert.Equal(t, ifc.MacAddress, e.Match.MACAddress)
+	}
+}
+
+func TestReconcileIsIdempotent(t *testing.T) {
+	first, err := Reconcile(platformSpec(), newVM(), nil, nil)
+	require.NoError(t, err)
+	second, err := Reconcile(platformSpec(), first.VM, nil, nil)
+	require.NoError(t, err)
+	assert.False(t, second.Changed)
+	assert.Equal(t, first.VM, second.VM)
+}
+
+func TestLaterReconcilesWithStatusKeepTheData(t *testing.T) {
+	first, err := Reconcile(platformSpec(), newVM(), nil, nil)
+	require.NoError(t, err)
+	ifaces := first.VM.Spec.Template.Spec.Domain.Devices.Interfaces
+
+	// The VM runs: its VMI reports the MACs, the launcher pod the status.
+	vmi := &kubevirtv1.VirtualMachineInstance{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-1", Namespace: "vms"},
+		Status: kubevirtv1.VirtualMachineInstanceStatus{Interfaces: []kubevirtv1.VirtualMachineInstanceNetworkInterface{
+			{Name: "default", MAC: ifaces[0].MacAddress, InfoSource: "domain, guest-agent"},
+			{Name: "external", MAC: ifaces[1].MacAddress, InfoSource: "domain, guest-agent, multus-status"},
+		}},
+	}
+	status, err := json.Marshal([]map[string]any{
+		{"name": "ovn-kubernetes", "interface": "eth0", "default": true, "ips": []string{"10.244.0.7"}},
+		{"name": "vms/ext-net", "interface": "pod6a4ff9a30f0", "mac": ifaces[1].MacAddress},
+	})
+	require.NoError(t, err)
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "virt-launcher-web-1-abcde", Namespace: "vms",
+		Annotations: map[string]string{"k8s.v1.cni.cncf.io/network-status": string(status)}}}
+
+	later, err := Reconcile(platformSpec(), first.VM, vmi, pod)
+	require.NoError(t, err)
+	assert.False(t, later.Changed)
+	assert.Equal(t, networkData(t, first.VM), networkData(t, later.VM))
+}
