@@ -69,22 +69,22 @@ func ExampleSetNetworkData() {
 	// cloudInitNoCloud:
 	//   networkData: |
 	//     network:
+	//       version: 2
 	//       ethernets:
 	//         eth0:
-	//           dhcp4: true
 	//           match:
 	//             macaddress: "02:00:00:00:00:01"
 	//           set-name: "eth0"
+	//           dhcp4: true
 	//         eth1:
-	//           addresses:
-	//           - "192.168.0.200/24"
 	//           match:
 	//             macaddress: "02:00:00:aa:bb:cc"
+	//           set-name: "eth1"
+	//           addresses:
+	//           - "192.168.0.200/24"
 	//           routes:
 	//           - to: "0.0.0.0/0"
 	//             via: "192.168.0.1"
-	//           set-name: "eth1"
-	//       version: 2
 	//   userData: |
 	//     #cloud-config
 	//     user: debian
@@ -224,7 +224,7 @@ func ExampleNewNoCloudSeed() {
 	fmt.Println(bytes.Equal(cloudinit.NewNoCloudSeed(changed.YAML, nil).MetaData, cloudinit.NewNoCloudSeed(res.YAML, nil).MetaData))
 	// Output:
 	// [meta-data network-config user-data]
-	// instance-id: "iid-5f4ec4df744260cd"
+	// instance-id: "iid-4e032d068db756e4"
 	// local-hostname: "vm1"
 	// #cloud-config
 	// false

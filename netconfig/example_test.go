@@ -32,22 +32,22 @@ func ExampleBuild() {
 	fmt.Print(string(res.YAML))
 	// Output:
 	// network:
+	//   version: 2
 	//   ethernets:
 	//     eth0:
-	//       dhcp4: true
 	//       match:
 	//         macaddress: "02:00:00:00:00:01"
 	//       set-name: "eth0"
+	//       dhcp4: true
 	//     eth1:
-	//       addresses:
-	//       - "192.168.0.200/24"
 	//       match:
 	//         macaddress: "02:00:00:aa:bb:cc"
+	//       set-name: "eth1"
+	//       addresses:
+	//       - "192.168.0.200/24"
 	//       nameservers:
 	//         addresses:
 	//         - "192.168.0.1"
-	//       set-name: "eth1"
-	//   version: 2
 }
 
 // First creation: no MAC is known yet, so the NIC is matched by its

@@ -14,14 +14,14 @@ func ExampleMarshal() {
 	fmt.Print(string(out))
 	// Output:
 	// network:
+	//   version: 2
 	//   ethernets:
 	//     eth1:
-	//       addresses:
-	//       - "192.168.0.200/24"
 	//       match:
 	//         macaddress: "52:54:00:12:34:56"
 	//       set-name: "eth1"
-	//   version: 2
+	//       addresses:
+	//       - "192.168.0.200/24"
 }
 
 func ExampleParse() {
