@@ -1,0 +1,119 @@
+package guestvm
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sampleResults are two columns and two scenarios.
+func sampleResults() Results {
+	return Results{
+		Columns: []Column{
+			{Name: "netplan", Renderer: "netplan", Source: SourceGuest, Summary: "netplan.io", Versions: map[string]string{"cloud-init": "22.4.2", "netplan.io": "0.106"}},
+			{Name: "sysconfig", Renderer: "sysconfig", Source: SourceFiles, Summary: "RHEL"},
+		},
+		Scenarios: []ScenarioInfo{{Name: "seed", Summary: "the seed"}, {Name: "three", Summary: "three networks"}},
+		Runs: []Run{
+			{Column: "sysconfig", Scenario: "seed", Facts: []Fact{{Construct: MTU, Network: "a", Outcome: Applied}}},
+			{Column: "netplan", Scenario: "three", Facts: []Fact{
+				{Construct: MTU, Network: "a", Outcome: Dropped, Detail: "mtu 1500"},
+				{Construct: Nameservers, Network: "a", Outcome: Applied, Detail: "per link"},
+			}, DefaultRoutes: []string{"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"}},
+			{Column: "netplan", Scenario: "seed", Facts: []Fact{
+				{Construct: MTU, Network: "a", Outcome: Applied},
+				{Construct: MTU, Network: "b", Outcome: Applied},
+			}},
+		},
+	}
+}
+
+func TestResultsTable(t *testing.T) {
+	table := sampleResults().Table()
+	for _, want := range []string{
+		"- **netplan**: netplan.io; cloud-init's netplan renderer (cloud-init 22.4.2, netplan.io 0.106).\n",
+		"- **sysconfig**: RHEL; cloud-init's sysconfig renderer, judged from the files `cloud-init devel net-convert` writes, no guest booted.\n",
+		"| construct | netplan | sysconfig |\n| --- | --- | --- |\n",
+		"| `mtu` | **applied** in seed; dropped (mtu 1500) in three | **applied** |\n",
+		"| `nameservers.addresses` | **applied** (per link) | - |\n",
+		"| scenario | netplan |\n",
+		"| `seed`: the seed | none |\n",
+		"| `three`: three networks | default via 10.0.2.2 dev eth0 metric 100 proto dhcp |\n",
+	} {
+		assert.Contains(t, table, want)
+	}
+	assert.NotContains(t, table, "`set-name`", "constructs without facts have no row")
+	assert.Equal(t, table, sampleResults().Table(), "the table is deterministic")
+}
+
+func TestResultsMergeAndFiles(t *testing.T) {
+	rs := sampleResults()
+	rs.PutRun(Run{Column: "netplan", Scenario: "seed", Facts: []Fact{{Construct: MTU, Network: "a", Outcome: Wrong}}})
+	rs.PutColumn(Column{Name: "eni", Renderer: "eni", Source: SourceGuest})
+	assert.Len(t, rs.Runs, 3, "a run of the same column and scenario is replaced")
+	assert.Len(t, rs.Columns, 3)
+
+	path := filepath.Join(t.TempDir(), "r.json")
+	require.NoError(t, rs.Write(path))
+	back, err := ReadResults(path)
+	require.NoError(t, err)
+	assert.Equal(t, "netplan", back.Runs[0].Column, "written sorted by column, then scenario")
+	assert.Equal(t, "seed", back.Runs[0].Scenario)
+	assert.Equal(t, []Fact{{Construct: MTU, Network: "a", Outcome: Wrong}}, back.Runs[0].Facts)
+
+	require.NoError(t, os.WriteFile(path, []byte(`{"columns": [], "surprise": 1}`), 0o644))
+	_, err = ReadResults(path)
+	assert.ErrorContains(t, err, "surprise", "unknown fields are errors")
+}
+
+func TestUpdateREADME(t *testing.T) {
+	readme := "# x\n\nbefore\n<!-- guest-compat:begin (generated; do not edit by hand) -->\nold\ntable\n<!-- guest-compat:end -->\nafter\n"
+	out, err := UpdateREADME([]byte(readme), "new table")
+	require.NoError(t, err)
+	assert.Equal(t, "# x\n\nbefore\n<!-- guest-compat:begin (generated; do not edit by hand) -->\nnew table\n<!-- guest-compat:end -->\nafter\n", string(out))
+	region, err := ReadmeRegion(out)
+	require.NoError(t, err)
+	assert.Equal(t, "new table\n", region)
+
+	again, err := UpdateREADME(out, "new table\n")
+	require.NoError(t, err)
+	assert.Equal(t, string(out), string(again), "idempotent")
+
+	for _, bad := range []string{
+		"no markers\n",
+		"<!-- guest-compat:begin -->\nno end\n",
+		"<!-- guest-compat:end -->\n<!-- guest-compat:begin -->\n",
+	} {
+		_, err := UpdateREADME([]byte(bad), "t")
+		assert.Error(t, err, "%q", bad)
+		_, err = ReadmeRegion([]byte(bad))
+		assert.Error(t, err, "%q", bad)
+	}
+}
+
+// TestREADMETable checks that the README's guest-compatibility table is
+// the one the results files give: run
+// `go run ./internal/guestvm/cmd/compat-table` (or a test with -update)
+// after changing them.
+func TestREADMETable(t *testing.T) {
+	rs, err := ReadResults(resultFiles(t)...)
+	require.NoError(t, err)
+	readme, err := os.ReadFile(readmePath)
+	require.NoError(t, err)
+	region, err := ReadmeRegion(readme)
+	require.NoError(t, err)
+	assert.Equal(t, rs.Table(), region, "the README's table is out of date: go run ./internal/guestvm/cmd/compat-table")
+	for _, c := range rs.Columns {
+		assert.True(t, c.Name == sysconfigColumn || func() bool { _, ok := ImageByName(c.Name); return ok }(), "column %s is neither an image nor sysconfig", c.Name)
+	}
+	for _, run := range rs.Runs {
+		for _, f := range run.Facts {
+			assert.Contains(t, []Outcome{Applied, Wrong, Dropped}, f.Outcome, "%s/%s %s", run.Column, run.Scenario, f.Construct)
+			assert.True(t, strings.TrimSpace(string(f.Construct)) != "")
+		}
+	}
+}

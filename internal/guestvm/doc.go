@@ -1,0 +1,100 @@
+// Package guestvm proves guestnet's output in real guests: it boots Debian
+// 12 VMs under QEMU from a NoCloud seed holding the network config that
+// netconfig.Build wrote, and reads back, NIC by NIC, what each guest made
+// of it.
+//
+// # Images
+//
+// BuildImage builds a guest image with debootstrap (variant minbase) from
+// Debian's own packages and caches it, keyed by a hash of its recipe and of
+// build-image.sh, so an image is rebuilt only when its recipe changes.
+// Images lists the recipes, which differ in the network renderer that
+// cloud-init 22.4 picks (the first available of eni, sysconfig, netplan,
+// ..., networkd):
+//
+//   - netplan: netplan.io, systemd-networkd and systemd-resolved, no
+//     ifupdown; cloud-init hands the config to netplan;
+//   - eni: ifupdown and isc-dhcp-client, no netplan and no net-tools
+//     (Debian's default package set); cloud-init writes
+//     /etc/network/interfaces.d/50-cloud-init;
+//   - eni-net-tools: the same plus net-tools, whose route(8) the eni
+//     renderer's static routes call;
+//   - networkd: systemd-networkd (enabled) and systemd-resolved, neither
+//     netplan nor ifupdown; cloud-init writes .network files itself.
+//
+// The cache is $GUESTNET_GUESTVM_CACHE, by default guestnet/guestvm under
+// the user's cache directory (~/.cache). Each image takes about 250 MB
+// there (a sparse 2 GB ext4 file, its kernel and initramfs), plus the
+// downloaded packages, shared between images. Building needs root,
+// debootstrap, mkfs.ext4 and a Debian mirror ($GUESTNET_DEBIAN_MIRROR,
+// default http://deb.debian.org/debian); booting does not need root.
+//
+// # Boots
+//
+// WriteSeed writes meta-data, user-data and network-config and makes the
+// seed ISO with cloud-localds. The user-data installs report.sh and runs it
+// from runcmd: it waits for the DHCP leases the harness expects, then
+// writes `ip -j addr`, `ip -j route`, `ip -6 -j route`, `ip -j link`,
+// /etc/resolv.conf, `resolvectl status`, the renderer cloud-init chose,
+// the files it rendered and the network services' journal to the second
+// serial port, and powers the guest off. Machine.Run boots the image
+// (-kernel and -initrd taken from it, the disk opened with snapshot=on so
+// the cached image never changes) with one virtio-net NIC per VM network,
+// each on its own PCIe root port as KubeVirt places them, carrying the
+// scenario's MACs: the pod network's NIC on QEMU's user network, whose DHCP
+// server leases 10.0.2.15; secondary networks on a QEMU hub port with
+// nothing else on it, or on a restricted user network that serves DHCP.
+// QEMU runs in a network namespace of its own, so no packet leaves the
+// machine. Every boot has a timeout, after which QEMU is killed, and all
+// its files live in a temporary directory the test removes.
+//
+// DetectAccel uses KVM when it works and QEMU's software emulation
+// otherwise; /dev/kvm existing is not enough (in some nested VMs it opens
+// and then hangs). A boot takes about a minute under emulation.
+//
+// # Checks
+//
+// ParseReport and ParseGuest read the report; Wants states what a
+// scenario's config asks of each NIC; Judge compares them construct by
+// construct (name, leases, addresses, default routes of both families,
+// other routes, metrics, MTU, DNS) and returns Facts: applied, wrong or
+// dropped. The tests hold, for every scenario, the expected outcome of
+// each construct in each image (scenarios_test.go), so they assert what
+// each guest does today and fail when it changes. The README's
+// guest-compatibility table is rendered from the results the tests write
+// (Results.Table), never by hand.
+//
+// # Running
+//
+// TestGuests boots every scenario in every image; it runs only when -run
+// names it, since it takes about half an hour without KVM:
+//
+//	go test ./internal/guestvm -run TestGuests -timeout 90m -v
+//
+// One image, or one scenario in one image:
+//
+//	go test ./internal/guestvm -run 'TestGuests/eni$' -timeout 30m -v
+//	go test ./internal/guestvm -run 'TestGuests/netplan/seed$' -timeout 20m -v
+//
+// Add -update to rewrite testdata/guests.json from the run (merging: a
+// partial run replaces only what it ran) and the README table.
+// TestRendererFiles renders the scenarios with cloud-init's sysconfig
+// renderer on the host, for the table's files-only sysconfig column
+// (-update rewrites testdata/files.json); TestREADMETable checks that the
+// README table matches the results files, and
+// `go run ./internal/guestvm/cmd/compat-table` regenerates it from them.
+//
+// Environment variables: GUESTNET_GUESTVM_CACHE (the image cache),
+// GUESTNET_DEBIAN_MIRROR, GUESTNET_GUESTVM_ACCEL (kvm or tcg, instead of
+// detecting), GUESTNET_GUESTVM_JOBS (guests booted at once; by default one
+// per two CPUs under emulation), GUESTNET_GUESTVM_BOOT_TIMEOUT (a Go
+// duration), GUESTNET_GUESTVM_ARTIFACTS (a directory that receives each
+// boot's seed files, console log and decoded report, to read or to boot
+// again by hand). When a tool is missing the tests skip with an install
+// hint, unless CI is set (to anything but "false" or "0"): then they fail.
+//
+// To boot a scenario by hand, run it with GUESTNET_GUESTVM_ARTIFACTS set,
+// then `cloud-localds -N network-config seed.iso user-data meta-data` in
+// its directory and the QEMU command line that a failing boot prints
+// (Machine.Command), under `unshare -n`.
+package guestvm

@@ -1,0 +1,401 @@
+package guestvm
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/guestnet/guestnet/netconfig"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.json from this run's observations, and the README's guest-compatibility table from them")
+
+// Where the results behind the README table live.
+const (
+	guestsResults = "testdata/guests.json"
+	filesResults  = "testdata/files.json"
+	readmePath    = "../../README.md"
+)
+
+// guestsSelected reports whether -run names TestGuests, which boots some
+// twenty VMs and so runs only when asked for by name.
+func guestsSelected() bool {
+	f := flag.Lookup("test.run")
+	return f != nil && strings.Contains(f.Value.String(), "TestGuests")
+}
+
+// envDuration reads a duration from the environment, or returns def.
+func envDuration(t *testing.T, name string, def time.Duration) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	require.NoError(t, err, "%s", name)
+	return d
+}
+
+// guestRun is what TestGuests keeps of one boot.
+type guestRun struct {
+	image, scenario string
+	elapsed         time.Duration
+	run             Run
+}
+
+// TestGuests builds (or takes from the cache) each guest image of Images,
+// boots every scenario in it from a NoCloud seed holding guestnet's
+// output, and checks NIC by NIC what the guest did against the scenario's
+// rows for that image. It runs only when -run names it; see the package
+// documentation for the commands and the environment variables.
+func TestGuests(t *testing.T) {
+	if !guestsSelected() {
+		t.Skip("boots some twenty VMs (about half an hour without KVM); run it by name: go test ./internal/guestvm -run TestGuests -timeout 90m")
+	}
+	requireTools(t, "qemu-system-x86_64", "cloud-localds", "mkfs.ext4", "debootstrap")
+	cache, err := CacheDir()
+	require.NoError(t, err)
+	start := time.Now()
+
+	ctx := t.Context()
+	if d, ok := t.Deadline(); ok {
+		// Kill QEMU before go test's timeout panics, which would leave it
+		// running.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-30*time.Second))
+		defer cancel()
+	}
+
+	var (
+		accel       Accel
+		accelOnce   sync.Once
+		mu          sync.Mutex
+		runs        []guestRun
+		columnsSeen []Column
+	)
+	for _, im := range Images() {
+		t.Run(im.Name, func(t *testing.T) {
+			if _, err := os.Stat(filepath.Join(cache, "images", im.Name+"-"+im.Key(), "image.json")); err != nil {
+				requireRoot(t, "building guest image "+im.Name)
+			}
+			built, err := BuildImage(ctx, im, BuildOptions{
+				CacheDir: cache, Mirror: os.Getenv("GUESTNET_DEBIAN_MIRROR"),
+				Log: testLog{t},
+			})
+			require.NoError(t, err)
+			if built.BuildTime > 0 {
+				t.Logf("built image %s in %v: %s", im.Name, built.BuildTime.Round(time.Second), built.Dir)
+			} else {
+				t.Logf("image %s from the cache: %s", im.Name, built.Dir)
+			}
+			accelOnce.Do(func() {
+				var why string
+				accel, why = DetectAccel(ctx, built.Kernel)
+				t.Logf("accelerator: %s (%s)", accel, why)
+			})
+			mu.Lock()
+			columnsSeen = append(columnsSeen, Column{
+				Name: im.Name, Renderer: im.Renderer, Source: SourceGuest, Summary: im.Summary, Versions: built.Versions(),
+			})
+			mu.Unlock()
+
+			jobs := guestJobs(t, accel)
+			sem := make(chan struct{}, jobs)
+			for _, sc := range scenarios() {
+				if slices.Contains(sc.skip, im.Name) {
+					continue
+				}
+				t.Run(sc.name, func(t *testing.T) {
+					t.Parallel()
+					select {
+					case sem <- struct{}{}:
+					case <-ctx.Done():
+						t.Fatal(ctx.Err())
+					}
+					defer func() { <-sem }()
+					r := bootScenario(ctx, t, built, accel, jobs, sc)
+					mu.Lock()
+					runs = append(runs, r)
+					mu.Unlock()
+				})
+			}
+		})
+	}
+
+	var total time.Duration
+	for _, r := range runs {
+		total += r.elapsed
+	}
+	t.Logf("%d boots, %v of boot time, %v in all", len(runs), total.Round(time.Second), time.Since(start).Round(time.Second))
+	if *update && len(runs) > 0 {
+		writeResults(t, guestsResults, columnsSeen, runs)
+	}
+}
+
+// guestJobs is how many guests boot at once: GUESTNET_GUESTVM_JOBS, else
+// one per two CPUs under software emulation (each guest gets two vCPUs)
+// and one per CPU, at most four, with KVM.
+func guestJobs(t *testing.T, accel Accel) int {
+	if v := os.Getenv("GUESTNET_GUESTVM_JOBS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "GUESTNET_GUESTVM_JOBS")
+		require.Positive(t, n, "GUESTNET_GUESTVM_JOBS")
+		return n
+	}
+	if accel == AccelKVM {
+		return min(runtime.NumCPU(), 4)
+	}
+	return max(1, runtime.NumCPU()/2)
+}
+
+// bootScenario boots one scenario in one image and checks it.
+func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, jobs int, sc scenario) guestRun {
+	spec, opts, nics := sc.networks(t)
+	res, err := netconfig.Build(spec, opts...)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, sc.warnings, warningCodes(res.Warnings), "warnings: %v", res.Warnings)
+	wants, err := Wants(spec, res, nics)
+	require.NoError(t, err)
+
+	var leases []netip.Addr
+	for _, w := range wants {
+		if w.DHCP4 {
+			leases = append(leases, w.Lease)
+		}
+	}
+	dir := t.TempDir()
+	seed, err := WriteSeed(ctx, dir, Seed{InstanceID: "guestvm-" + sc.name, NetworkConfig: res.YAML, WaitFor: leases})
+	require.NoError(t, err)
+
+	timeout := envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs))
+	m := Machine{Image: built, Seed: seed, NICs: nics, KernelArgs: sc.kernelArgs, Accel: accel, Timeout: timeout, Dir: dir}
+	boot, err := m.Run(ctx)
+	saveArtifacts(t, m, sc.name, boot)
+	require.NoError(t, err, "boot of %s/%s\n--- network-config:\n%s\n--- console (last lines):\n%s\n--- to boot it by hand: %s",
+		built.Name, sc.name, res.YAML, tail(boot.Console, 40), m.Command())
+	t.Logf("boot %s/%s: %v (%s)", built.Name, sc.name, boot.Elapsed.Round(100*time.Millisecond), accel)
+
+	report, err := ParseReport(boot.Report)
+	require.NoError(t, err)
+	guest, err := ParseGuest(report)
+	require.NoError(t, err)
+	t.Logf("guest links: %s; waited: %s", linkSummary(guest), strings.TrimSpace(report["wait"]))
+
+	assert.Equal(t, built.Renderer, guest.Renderer, "cloud-init's renderer (log: %q)", report["renderer"])
+	var facts []Fact
+	for _, w := range wants {
+		facts = append(facts, Judge(w, guest, contested(w, wants))...)
+	}
+	checkRows(t, built.Name, sc, facts, report)
+	defaults := append(guest.DefaultRoutes(false), guest.DefaultRoutes(true)...)
+	if want, ok := sc.defaultRoutes[built.Name]; ok || len(defaults) > 0 {
+		assert.Equal(t, want, defaults, "default routes of %s/%s\n--- IPv4 routes:\n%s--- IPv6 routes:\n%s", built.Name, sc.name, report["route4"], report["route6"])
+	}
+	return guestRun{image: built.Name, scenario: sc.name, elapsed: boot.Elapsed, run: Run{
+		Column: built.Name, Scenario: sc.name, Renderer: guest.Renderer, Facts: facts, DefaultRoutes: defaults,
+	}}
+}
+
+// bootTimeout is the default bound of one boot: a boot takes about a
+// minute under software emulation on an idle machine, more when guests
+// share the CPUs.
+func bootTimeout(accel Accel, jobs int) time.Duration {
+	if accel == AccelKVM {
+		return 3 * time.Minute
+	}
+	return time.Duration(4+2*jobs) * time.Minute
+}
+
+// contested reports whether w is the pod NIC and another NIC has a static
+// IPv4 default route.
+func contested(w Want, wants []Want) bool {
+	if w.Role != netconfig.RolePod {
+		return false
+	}
+	for _, o := range wants {
+		if o.Network != w.Network && o.Gateway4.IsValid() {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRows compares the facts with the scenario's rows for a column.
+func checkRows(t *testing.T, column string, sc scenario, facts []Fact, report Report) {
+	t.Helper()
+	col := slices.Index(columns[:], column)
+	require.GreaterOrEqual(t, col, 0, "column %s has no place in the rows", column)
+	want := map[string]string{}
+	for _, r := range sc.rows {
+		if r.want[col] != "-" {
+			want[string(r.construct)+"/"+r.network] = r.want[col]
+		}
+	}
+	got := map[string]string{}
+	var lines []string
+	for _, f := range facts {
+		got[string(f.Construct)+"/"+f.Network] = f.cell()
+		lines = append(lines, fmt.Sprintf("%-28s %-10s %-40q // %s", f.Construct, f.Network, f.cell(), f.Evidence))
+	}
+	if !assert.Equal(t, want, got, "outcomes of %s in %s (construct/network: outcome)", sc.name, column) {
+		t.Logf("observed in %s/%s:\n%s", column, sc.name, strings.Join(lines, "\n"))
+		for _, sec := range []string{"files", "journal", "cloud-init-problems"} {
+			t.Logf("--- %s:\n%s", sec, report[sec])
+		}
+	}
+}
+
+// cell is the fact as the rows state it: the outcome, with the detail in
+// parentheses.
+func (f Fact) cell() string {
+	if f.Detail == "" {
+		return string(f.Outcome)
+	}
+	return string(f.Outcome) + " (" + f.Detail + ")"
+}
+
+// writeResults merges this run's observations into a results file and
+// regenerates the README table.
+func writeResults(t *testing.T, path string, cols []Column, runs []guestRun) {
+	t.Helper()
+	var rs Results
+	if _, err := os.Stat(path); err == nil {
+		rs, err = ReadResults(path)
+		require.NoError(t, err)
+	}
+	// Columns and scenarios keep the order of Images/columns and
+	// scenarios, whatever order this run met them in.
+	for _, name := range columns {
+		for _, c := range cols {
+			if c.Name == name {
+				rs.PutColumn(c)
+			}
+		}
+	}
+	for _, sc := range scenarios() {
+		for _, r := range runs {
+			if r.scenario == sc.name {
+				rs.PutScenario(ScenarioInfo{Name: sc.name, Summary: sc.summary})
+				break
+			}
+		}
+	}
+	for _, r := range runs {
+		rs.PutRun(r.run)
+	}
+	slices.SortStableFunc(rs.Columns, func(a, b Column) int {
+		return slices.Index(columns[:], a.Name) - slices.Index(columns[:], b.Name)
+	})
+	order := map[string]int{}
+	for i, sc := range scenarios() {
+		order[sc.name] = i
+	}
+	slices.SortStableFunc(rs.Scenarios, func(a, b ScenarioInfo) int { return order[a.Name] - order[b.Name] })
+	require.NoError(t, rs.Write(path))
+	t.Logf("wrote %s", path)
+	regenerateREADME(t)
+}
+
+// regenerateREADME rewrites the README table from the results files.
+func regenerateREADME(t *testing.T) {
+	t.Helper()
+	rs, err := ReadResults(resultFiles(t)...)
+	require.NoError(t, err)
+	readme, err := os.ReadFile(readmePath)
+	require.NoError(t, err)
+	out, err := UpdateREADME(readme, rs.Table())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(readmePath, out, 0o644))
+	t.Logf("rewrote the guest-compatibility table in %s", readmePath)
+}
+
+// resultFiles are the results files that exist.
+func resultFiles(t *testing.T) []string {
+	var out []string
+	for _, p := range []string{guestsResults, filesResults} {
+		if _, err := os.Stat(p); err == nil {
+			out = append(out, p)
+		}
+	}
+	require.NotEmpty(t, out, "no results under testdata/")
+	return out
+}
+
+// warningCodes lists the codes of ws.
+func warningCodes(ws []netconfig.Warning) []netconfig.WarningCode {
+	var out []netconfig.WarningCode
+	for _, w := range ws {
+		out = append(out, w.Code)
+	}
+	return out
+}
+
+// linkSummary lists the guest's links as "name (MAC)".
+func linkSummary(g Guest) string {
+	var parts []string
+	for _, l := range g.Links {
+		if l.MAC.IsValid() {
+			parts = append(parts, fmt.Sprintf("%s (%s)", l.Name, l.MAC))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// tail returns the last n lines of b.
+func tail(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// saveArtifacts copies a boot's seed, console and report to
+// $GUESTNET_GUESTVM_ARTIFACTS/IMAGE/SCENARIO when that is set, with a
+// boot.sh that boots the same guest again from there.
+func saveArtifacts(t *testing.T, m Machine, scenario string, boot Boot) {
+	base := os.Getenv("GUESTNET_GUESTVM_ARTIFACTS")
+	if base == "" {
+		return
+	}
+	out, err := filepath.Abs(filepath.Join(base, m.Image.Name, scenario))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(out, 0o755))
+	for _, name := range []string{"meta-data", "user-data", "network-config", "seed.iso", "console.log", "report.log"} {
+		if b, err := os.ReadFile(filepath.Join(m.Dir, name)); err == nil {
+			require.NoError(t, os.WriteFile(filepath.Join(out, name), b, 0o644))
+		}
+	}
+	if r, err := ParseReport(boot.Report); err == nil {
+		for name, text := range r {
+			require.NoError(t, os.WriteFile(filepath.Join(out, "report."+name), []byte(text), 0o644))
+		}
+	}
+	again := m
+	again.Dir, again.Seed = out, filepath.Join(out, "seed.iso")
+	script := "#!/bin/sh\n# Boots " + m.Image.Name + "/" + scenario + " again; the guest writes console.log and report.log here.\n" +
+		"# In a network namespace of its own, as the tests run it, so that nothing leaves the machine.\n" +
+		"cd \"$(dirname \"$0\")\" && rm -f console.log report.log\nexec unshare -n " + again.Command() + "\n"
+	require.NoError(t, os.WriteFile(filepath.Join(out, "boot.sh"), []byte(script), 0o755))
+	t.Logf("artifacts in %s (boot.sh boots it again)", out)
+}
+
+// testLog writes a build's progress lines to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

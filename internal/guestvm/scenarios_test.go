@@ -1,0 +1,429 @@
+package guestvm
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	kubevirtv1 "kubevirt.io/api/core/v1"
+
+	"github.com/guestnet/guestnet/macresolve"
+	"github.com/guestnet/guestnet/netconfig"
+)
+
+func ip(s string) netip.Addr       { return netip.MustParseAddr(s) }
+func prefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
+func metric(m uint32) *uint32      { return &m }
+func mac(s string) netconfig.MAC   { return netconfig.MustParseMAC(s) }
+
+// columns are the columns of the expectation rows, in order: the guest
+// images of Images, then cloud-init's sysconfig renderer judged from its
+// files (TestRendererFiles).
+var columns = [...]string{"netplan", "eni", "eni-net-tools", "networkd", "sysconfig"}
+
+// sysconfigColumn is the column that TestRendererFiles fills.
+const sysconfigColumn = "sysconfig"
+
+// row is the expected outcome of one construct for one network, per
+// column: "applied", "wrong" or "dropped", followed by the fact's detail in
+// parentheses when it has one ("applied (global)"); "-" where the
+// scenario is not run.
+type row struct {
+	construct Construct
+	network   string
+	want      [len(columns)]string
+}
+
+// vmNetwork is one of a scenario's networks with the NIC the harness gives
+// it.
+type vmNetwork struct {
+	netconfig.Network
+	// nic is the QEMU network; its MAC is taken from the spec or from
+	// harnessMAC.
+	kind   NetKind
+	subnet netip.Prefix
+	// harnessMAC is the NIC's MAC when the spec has none (the network
+	// config does not know it).
+	harnessMAC netconfig.MAC
+}
+
+// scenario is one VM booted in every guest image.
+type scenario struct {
+	name, summary string
+	// networks returns the VM's spec, the build options and the NICs'
+	// MACs in VM order.
+	networks func(t *testing.T) (netconfig.Spec, []netconfig.Option, []NIC)
+	// kernelArgs are added to the guest's kernel command line.
+	kernelArgs []string
+	// skip lists the columns the scenario is not run in.
+	skip []string
+	// warnings are the warning codes Build must return, in any order.
+	warnings []netconfig.WarningCode
+	// rows are the expected outcomes.
+	rows []row
+	// defaultRoutes are the default routes each guest image must end up
+	// with (Route.String, sorted, IPv4 then IPv6).
+	defaultRoutes map[string][]string
+}
+
+// specOf turns vmNetworks into a spec and NICs.
+func specOf(nets ...vmNetwork) (netconfig.Spec, []NIC) {
+	spec := netconfig.Spec{Namespace: "vms"}
+	var nics []NIC
+	for _, n := range nets {
+		spec.Networks = append(spec.Networks, n.Network)
+		m := n.MAC
+		if !m.IsValid() {
+			m = n.harnessMAC
+		}
+		nics = append(nics, NIC{MAC: m, Kind: n.kind, Subnet: n.subnet})
+	}
+	return spec, nics
+}
+
+// all is a row's outcomes when every column has the same.
+func all(outcome string) [len(columns)]string {
+	var a [len(columns)]string
+	for i := range a {
+		a[i] = outcome
+	}
+	return a
+}
+
+// static returns a constructor of a scenario's networks that needs no
+// options.
+func static(nets ...vmNetwork) func(*testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
+	return func(*testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
+		spec, nics := specOf(nets...)
+		return spec, nil, nics
+	}
+}
+
+// podNetwork is the pod network with a MAC, on QEMU's user network.
+func podNetwork() vmNetwork {
+	return vmNetwork{
+		Network: netconfig.Network{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade, MAC: mac("02:00:00:00:00:01")},
+		kind:    NetPod,
+	}
+}
+
+// seedExternal is the seed's Multus network: static IPv4 address, gateway
+// and nameserver.
+func seedExternal() vmNetwork {
+	return vmNetwork{
+		Network: netconfig.Network{
+			Name: "external", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge,
+			MAC: mac("02:00:00:aa:bb:cc"),
+			IPConfig: &netconfig.IPConfig{
+				Mode:        netconfig.ModeStatic,
+				Addresses:   []netip.Prefix{prefix("192.168.0.200/24")},
+				Gateways:    []netip.Addr{ip("192.168.0.1")},
+				Nameservers: netconfig.Nameservers{Addresses: []netip.Addr{ip("192.168.0.1")}},
+			},
+		},
+		kind: NetIsolated,
+	}
+}
+
+// fallbackNetworks are the pod network, a network whose MAC the config
+// does not know (matched by the name eth1), and one matched by MAC.
+func fallbackNetworks() func(*testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
+	return static(
+		podNetwork(),
+		vmNetwork{
+			Network: netconfig.Network{
+				Name: "legacy", Source: netconfig.SourceMultus, NetworkName: "legacy-net", Binding: netconfig.BindingSRIOV,
+				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{prefix("172.16.5.20/24")}},
+			},
+			kind: NetIsolated, harnessMAC: mac("02:00:00:00:0f:01"),
+		},
+		vmNetwork{
+			Network: netconfig.Network{
+				Name: "data", Source: netconfig.SourceMultus, NetworkName: "data-net", Binding: netconfig.BindingBridge,
+				MAC:      mac("02:00:00:00:0d:01"),
+				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{prefix("10.50.0.10/24")}},
+			},
+			kind: NetIsolated,
+		},
+	)
+}
+
+// pinnedVM is a VirtualMachine whose interfaces have no MACs: the pod
+// network with masquerade and a Multus network with the bridge binding.
+func pinnedVM() *kubevirtv1.VirtualMachine {
+	return &kubevirtv1.VirtualMachine{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "vms", Name: "web"},
+		Spec: kubevirtv1.VirtualMachineSpec{Template: &kubevirtv1.VirtualMachineInstanceTemplateSpec{
+			Spec: kubevirtv1.VirtualMachineInstanceSpec{
+				Domain: kubevirtv1.DomainSpec{Devices: kubevirtv1.Devices{Interfaces: []kubevirtv1.Interface{
+					{Name: "default", InterfaceBindingMethod: kubevirtv1.InterfaceBindingMethod{Masquerade: &kubevirtv1.InterfaceMasquerade{}}},
+					{Name: "external", InterfaceBindingMethod: kubevirtv1.InterfaceBindingMethod{Bridge: &kubevirtv1.InterfaceBridge{}}},
+				}}},
+				Networks: []kubevirtv1.Network{
+					{Name: "default", NetworkSource: kubevirtv1.NetworkSource{Pod: &kubevirtv1.PodNetwork{}}},
+					{Name: "external", NetworkSource: kubevirtv1.NetworkSource{Multus: &kubevirtv1.MultusNetwork{NetworkName: "ext-net"}}},
+				},
+			},
+		}},
+	}
+}
+
+// pinMACs is the --pin-macs flow: Pin the VM, read the MACs back with
+// FromVM and build with them; the NICs get the pinned MACs.
+func pinMACs(t *testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
+	t.Helper()
+	vm := pinnedVM()
+	pinned, filled, err := macresolve.Pin(vm)
+	require.NoError(t, err)
+	require.Len(t, filled, 2, "Pin must fill both interfaces")
+	macs, err := macresolve.FromVM(pinned)
+	require.NoError(t, err)
+
+	// The spec mirrors the VM's networks and sets no MAC: the MACs come
+	// from the resolver.
+	ext := seedExternal()
+	ext.MAC = netconfig.MAC{}
+	pod := podNetwork()
+	pod.MAC = netconfig.MAC{}
+	spec := netconfig.Spec{Namespace: vm.Namespace, Networks: []netconfig.Network{pod.Network, ext.Network}}
+	var nics []NIC
+	for i, iface := range pinned.Spec.Template.Spec.Domain.Devices.Interfaces {
+		require.Equal(t, spec.Networks[i].Name, iface.Name)
+		m, ok := macs.MAC(iface.Name)
+		require.True(t, ok, "FromVM must know %s", iface.Name)
+		kind := NetIsolated
+		if i == 0 {
+			kind = NetPod
+		}
+		nics = append(nics, NIC{MAC: m, Kind: kind})
+	}
+	return spec, []netconfig.Option{netconfig.WithMACResolver(macs)}, nics
+}
+
+// scenarios are the VMs TestGuests boots. Their rows are today's
+// behaviour of each guest, in the order of columns (netplan, eni,
+// eni-net-tools, networkd, sysconfig); a change in a guest, in cloud-init
+// or in guestnet's output fails the row it touches. What the rows record,
+// beyond "applied":
+//   - the pod NIC's DHCP default route beside a secondary's static one:
+//     outranked on netplan (DHCP metric 100 against 0) and networkd (1024
+//     against 0); kept on eni only because route(8) is missing and the
+//     static one is dropped; tied at metric 0 on eni-net-tools, where the
+//     static route, added last, comes first and wins; not installed at all
+//     with sysconfig (DHCLIENT_SET_DEFAULT_ROUTE=no);
+//   - eni: static IPv4 routes (default ones included) need net-tools and
+//     are dropped without it ("route: not found", hidden by "|| true"); an
+//     IPv6 route on a dual-stack NIC is dropped even with net-tools (its
+//     post-up runs in the inet stanza, before the IPv6 address exists:
+//     "SIOCADDRT: No route to host"), while on an IPv6-only NIC net-tools
+//     applies it; the mtu of an IPv6-only NIC sets only the IPv6 MTU;
+//     per-interface nameservers and search domains go nowhere without
+//     resolvconf (resolv.conf holds the pod lease's DNS server);
+//   - route metrics survive only netplan;
+//   - a NIC matched by name (no MAC) is left unconfigured by every guest
+//     with predictable names (the kernel calls it enp2s0), and configured
+//     by every guest booted with net.ifnames=0.
+func scenarios() []scenario {
+	return []scenario{
+		{
+			name:     "seed",
+			summary:  "the seed's example: pod network by DHCP, one Multus network with static IPv4, gateway and DNS",
+			networks: static(podNetwork(), seedExternal()),
+			warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
+			rows: []row{
+				{MACRename, "default", all("applied")},
+				{PodDHCP4, "default", all("applied")},
+				{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
+				{MACRename, "external", all("applied")},
+				{StaticIPv4, "external", all("applied")},
+				{DefaultRouteIPv4, "external", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{Nameservers, "external", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
+				"eni-net-tools": {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
+				"networkd":      {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			},
+		},
+		{
+			name:    "dual-stack",
+			summary: "pod network and one dual-stack static network: gateways of both families, DNS, search domain, IPv4 route with metric, IPv6 route, MTU 9000",
+			networks: static(podNetwork(), vmNetwork{
+				Network: netconfig.Network{
+					Name: "storage", Source: netconfig.SourceMultus, NetworkName: "storage-net", Binding: netconfig.BindingBridge,
+					MAC: mac("02:00:00:00:00:02"),
+					IPConfig: &netconfig.IPConfig{
+						Mode:      netconfig.ModeStatic,
+						Addresses: []netip.Prefix{prefix("10.20.0.10/24"), prefix("fd00:20::10/64")},
+						Gateways:  []netip.Addr{ip("10.20.0.1"), ip("fd00:20::1")},
+						Nameservers: netconfig.Nameservers{
+							Addresses: []netip.Addr{ip("10.20.0.53"), ip("fd00:20::53")},
+							Search:    []string{"storage.example.internal"},
+						},
+						Routes: []netconfig.Route{
+							{To: prefix("10.30.0.0/16"), Via: ip("10.20.0.254"), Metric: metric(100)},
+							{To: prefix("fd00:30::/48"), Via: ip("fd00:20::fe")},
+						},
+						MTU: 9000,
+					},
+				},
+				kind: NetIsolated,
+			}),
+			warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute, netconfig.WarningRouteMetricDropped},
+			rows: []row{
+				{MACRename, "default", all("applied")},
+				{PodDHCP4, "default", all("applied")},
+				{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
+				{MACRename, "storage", all("applied")},
+				{StaticIPv4, "storage", all("applied")},
+				{StaticIPv6, "storage", all("applied")},
+				{DefaultRouteIPv4, "storage", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{DefaultRouteIPv6, "storage", all("applied")},
+				{RouteIPv4, "storage", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{RouteIPv6, "storage", [...]string{"applied", "dropped", "dropped", "applied", "applied"}},
+				{RouteMetric, "storage", [...]string{"applied", "dropped (no route)", "dropped (metric 0)", "dropped (metric 0)", "dropped (metric 0)"}},
+				{MTU, "storage", all("applied")},
+				{Nameservers, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+				{SearchDomains, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:20::1 dev eth1 metric 1024"},
+				"eni-net-tools": {"default via 10.20.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:20::1 dev eth1 metric 1024"},
+				"networkd":      {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+			},
+		},
+		{
+			name:    "three-secondaries",
+			summary: "pod network and three Multus networks: static IPv4 with a route and MTU 9000, DHCP, static IPv6 with `gateway6`, a route and MTU 1400",
+			networks: static(podNetwork(),
+				vmNetwork{
+					Network: netconfig.Network{
+						Name: "storage", Source: netconfig.SourceMultus, NetworkName: "storage-net", Binding: netconfig.BindingBridge,
+						MAC: mac("02:00:00:00:00:02"),
+						IPConfig: &netconfig.IPConfig{
+							Mode:        netconfig.ModeStatic,
+							Addresses:   []netip.Prefix{prefix("10.20.0.10/24")},
+							Nameservers: netconfig.Nameservers{Addresses: []netip.Addr{ip("10.20.0.53")}, Search: []string{"storage.example.internal"}},
+							Routes:      []netconfig.Route{{To: prefix("10.30.0.0/16"), Via: ip("10.20.0.254")}},
+							MTU:         9000,
+						},
+					},
+					kind: NetIsolated,
+				},
+				vmNetwork{
+					Network: netconfig.Network{
+						Name: "mgmt", Source: netconfig.SourceMultus, NetworkName: "infra/mgmt-net", Binding: netconfig.BindingBridge,
+						MAC:      mac("02:00:00:00:00:03"),
+						IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP},
+					},
+					kind: NetDHCP, subnet: prefix("10.0.3.0/24"),
+				},
+				vmNetwork{
+					Network: netconfig.Network{
+						Name: "v6", Source: netconfig.SourceMultus, NetworkName: "v6-net", Binding: netconfig.BindingBridge,
+						MAC: mac("02:00:00:00:00:04"),
+						IPConfig: &netconfig.IPConfig{
+							Mode:        netconfig.ModeStatic,
+							Addresses:   []netip.Prefix{prefix("fd00:40::10/64")},
+							Gateways:    []netip.Addr{ip("fd00:40::1")},
+							Nameservers: netconfig.Nameservers{Addresses: []netip.Addr{ip("fd00:40::53")}},
+							Routes:      []netconfig.Route{{To: prefix("fd00:50::/48"), Via: ip("fd00:40::fe")}},
+							MTU:         1400,
+						},
+					},
+					kind: NetIsolated,
+				},
+			),
+			rows: []row{
+				{MACRename, "default", all("applied")},
+				{PodDHCP4, "default", all("applied")},
+				{PodDefaultRoute, "default", all("applied")},
+				{MACRename, "storage", all("applied")},
+				{StaticIPv4, "storage", all("applied")},
+				{RouteIPv4, "storage", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{MTU, "storage", all("applied")},
+				{Nameservers, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+				{SearchDomains, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+				{MACRename, "mgmt", all("applied")},
+				{SecondaryDHCP4, "mgmt", all("applied")},
+				{MACRename, "v6", all("applied")},
+				{StaticIPv6, "v6", all("applied")},
+				{DefaultRouteIPv6, "v6", all("applied")},
+				{RouteIPv6, "v6", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{MTU, "v6", [...]string{"applied", "wrong (IPv6 MTU only, link mtu 1500)", "wrong (IPv6 MTU only, link mtu 1500)", "applied", "applied"}},
+				{Nameservers, "v6", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:40::1 dev eth3 metric 1024"},
+				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:40::1 dev eth3 metric 1024"},
+				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+			},
+		},
+		{
+			name:     "fallback",
+			summary:  "pod network, a Multus network whose MAC is not known (matched by the name eth1) and one matched by MAC",
+			networks: fallbackNetworks(),
+			warnings: []netconfig.WarningCode{netconfig.WarningNameFallback},
+			rows: []row{
+				{MACRename, "default", all("applied")},
+				{PodDHCP4, "default", all("applied")},
+				{PodDefaultRoute, "default", all("applied")},
+				{NameFallback, "legacy", [...]string{"dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)"}},
+				{MACRename, "data", all("applied")},
+				{StaticIPv4, "data", all("applied")},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
+				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0"},
+				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			},
+		},
+		{
+			name:       "fallback-ifnames0",
+			summary:    "`fallback` booted with `net.ifnames=0`, so that the kernel names NICs ethN",
+			networks:   fallbackNetworks(),
+			kernelArgs: []string{"net.ifnames=0"},
+			skip:       []string{"eni-net-tools", sysconfigColumn},
+			warnings:   []netconfig.WarningCode{netconfig.WarningNameFallback},
+			rows: []row{
+				{MACRename, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
+				{PodDHCP4, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
+				{PodDefaultRoute, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
+				{NameFallback, "legacy", [...]string{"applied", "applied", "-", "applied", "-"}},
+				{MACRename, "data", [...]string{"applied", "applied", "-", "applied", "-"}},
+				{StaticIPv4, "data", [...]string{"applied", "applied", "-", "applied", "-"}},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":  {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni":      {"default via 10.0.2.2 dev eth0 metric 0"},
+				"networkd": {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			},
+		},
+		{
+			name:     "pin-macs",
+			summary:  "the seed's VM created without MACs: `macresolve.Pin`, then built with `macresolve.FromVM` as MAC resolver",
+			networks: pinMACs,
+			warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
+			rows: []row{
+				{MACRename, "default", all("applied")},
+				{PodDHCP4, "default", all("applied")},
+				{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
+				{MACRename, "external", all("applied")},
+				{StaticIPv4, "external", all("applied")},
+				{DefaultRouteIPv4, "external", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{Nameservers, "external", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
+				"eni-net-tools": {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
+				"networkd":      {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			},
+		},
+	}
+}
