@@ -60,7 +60,12 @@ type Results struct {
 	Runs      []Run          `json:"runs"`
 }
 
-// ReadResults reads and merges results files.
+// ResultFiles are the results files under testdata/, in the order in
+// which they are merged (which orders the scenarios of the table): the
+// guests' (TestGuests), then the renderer files' (TestRendererFiles).
+var ResultFiles = []string{"guests.json", "files.json"}
+
+// ReadResults reads and merges results files, in order.
 func ReadResults(paths ...string) (Results, error) {
 	var all Results
 	for _, p := range paths {
@@ -120,9 +125,13 @@ func (rs *Results) PutRun(run Run) {
 	rs.Runs = append(rs.Runs, run)
 }
 
-// Sort orders the runs by column and scenario, in the order of the
-// columns and scenarios.
+// Sort puts the guest columns before the files-only ones (keeping their
+// order otherwise) and orders the runs by column and scenario, in the
+// order of the columns and scenarios.
 func (rs *Results) Sort() {
+	slices.SortStableFunc(rs.Columns, func(a, b Column) int {
+		return boolInt(a.Source != SourceGuest) - boolInt(b.Source != SourceGuest)
+	})
 	col := func(name string) int {
 		return slices.IndexFunc(rs.Columns, func(c Column) bool { return c.Name == name })
 	}
@@ -140,6 +149,8 @@ func (rs *Results) Sort() {
 
 // Write writes rs to path as indented JSON, sorted.
 func (rs Results) Write(path string) error {
+	rs.Columns = slices.Clone(rs.Columns)
+	rs.Runs = slices.Clone(rs.Runs)
 	rs.Sort()
 	b, err := json.MarshalIndent(rs, "", "  ")
 	if err != nil {
@@ -154,13 +165,16 @@ func (rs Results) Write(path string) error {
 // scenarios disagree), followed by the default routes each guest ended up
 // with.
 func (rs Results) Table() string {
+	rs.Columns = slices.Clone(rs.Columns)
+	rs.Runs = slices.Clone(rs.Runs)
 	rs.Sort()
 	var b strings.Builder
 	b.WriteString("What guests do with guestnet's output (portable default-route style), construct by\n")
 	b.WriteString("construct: **applied** (the guest has what the config asks), **wrong** (it has\n")
 	b.WriteString("something else), **dropped** (it has nothing of it). Generated from\n")
-	b.WriteString("`internal/guestvm/testdata/*.json`, which `go test ./internal/guestvm -update`\n")
-	b.WriteString("rewrites; see \"Real guests\" below.\n\n")
+	b.WriteString("`internal/guestvm/testdata/guests.json` and `files.json`, which\n")
+	b.WriteString("`go test ./internal/guestvm -run 'TestGuests|TestRendererFiles' -update` rewrites;\n")
+	b.WriteString("see \"Real guests\" below.\n\n")
 	for _, c := range rs.Columns {
 		fmt.Fprintf(&b, "- **%s**: %s; cloud-init's %s renderer", c.Name, c.Summary, c.Renderer)
 		if c.Source == SourceFiles {
@@ -238,13 +252,15 @@ func versions(v map[string]string) string {
 }
 
 // cell is a column's outcome for a construct over all scenarios: one
-// outcome when they agree, else each outcome with its scenarios.
+// outcome when they agree, else each outcome with the scenarios and
+// networks it was seen in.
 func (rs Results) cell(column string, c Construct) string {
 	type group struct {
-		text      string
-		scenarios []string
+		text  string
+		where []string // "scenario (network, ...)"
+		nets  map[string][]string
 	}
-	var groups []group
+	var groups []*group
 	for _, run := range rs.Runs {
 		if run.Column != column {
 			continue
@@ -260,14 +276,16 @@ func (rs Results) cell(column string, c Construct) string {
 			if f.Detail != "" {
 				text += " (" + f.Detail + ")"
 			}
-			i := slices.IndexFunc(groups, func(g group) bool { return g.text == text })
+			i := slices.IndexFunc(groups, func(g *group) bool { return g.text == text })
 			if i < 0 {
-				groups = append(groups, group{text: text})
+				groups = append(groups, &group{text: text, nets: map[string][]string{}})
 				i = len(groups) - 1
 			}
-			if !slices.Contains(groups[i].scenarios, run.Scenario) {
-				groups[i].scenarios = append(groups[i].scenarios, run.Scenario)
+			g := groups[i]
+			if _, ok := g.nets[run.Scenario]; !ok {
+				g.where = append(g.where, run.Scenario)
 			}
+			g.nets[run.Scenario] = append(g.nets[run.Scenario], f.Network)
 		}
 	}
 	switch len(groups) {
@@ -278,7 +296,11 @@ func (rs Results) cell(column string, c Construct) string {
 	}
 	parts := make([]string, len(groups))
 	for i, g := range groups {
-		parts[i] = g.text + " in " + strings.Join(g.scenarios, ", ")
+		where := make([]string, len(g.where))
+		for j, sc := range g.where {
+			where[j] = sc + " (" + strings.Join(g.nets[sc], ", ") + ")"
+		}
+		parts[i] = g.text + " in " + strings.Join(where, ", ")
 	}
 	return strings.Join(parts, "; ")
 }

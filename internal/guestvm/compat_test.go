@@ -33,12 +33,15 @@ func sampleResults() Results {
 }
 
 func TestResultsTable(t *testing.T) {
-	table := sampleResults().Table()
+	rs := sampleResults()
+	rs.Columns[0], rs.Columns[1] = rs.Columns[1], rs.Columns[0]
+	table := rs.Table()
+	assert.Equal(t, "sysconfig", rs.Columns[0].Name, "Table does not reorder its receiver's columns")
 	for _, want := range []string{
 		"- **netplan**: netplan.io; cloud-init's netplan renderer (cloud-init 22.4.2, netplan.io 0.106).\n",
 		"- **sysconfig**: RHEL; cloud-init's sysconfig renderer, judged from the files `cloud-init devel net-convert` writes, no guest booted.\n",
 		"| construct | netplan | sysconfig |\n| --- | --- | --- |\n",
-		"| `mtu` | **applied** in seed; dropped (mtu 1500) in three | **applied** |\n",
+		"| `mtu` | **applied** in seed (a, b); dropped (mtu 1500) in three (a) | **applied** |\n",
 		"| `nameservers.addresses` | **applied** (per link) | - |\n",
 		"| scenario | netplan |\n",
 		"| `seed`: the seed | none |\n",

@@ -23,9 +23,9 @@
 //     netplan nor ifupdown; cloud-init writes .network files itself.
 //
 // The cache is $GUESTNET_GUESTVM_CACHE, by default guestnet/guestvm under
-// the user's cache directory (~/.cache). Each image takes about 250 MB
-// there (a sparse 2 GB ext4 file, its kernel and initramfs), plus the
-// downloaded packages, shared between images. Building needs root,
+// the user's cache directory (~/.cache). Each image takes about 900 MB
+// there (a sparse 2 GB ext4 file, its kernel and initramfs), 3.6 GB for
+// the four, plus 130 MB of downloaded packages shared between them. Building needs root,
 // debootstrap, mkfs.ext4 and a Debian mirror ($GUESTNET_DEBIAN_MIRROR,
 // default http://deb.debian.org/debian); booting does not need root.
 //
@@ -87,7 +87,7 @@
 // Environment variables: GUESTNET_GUESTVM_CACHE (the image cache),
 // GUESTNET_DEBIAN_MIRROR, GUESTNET_GUESTVM_ACCEL (kvm or tcg, instead of
 // detecting), GUESTNET_GUESTVM_JOBS (guests booted at once; by default one
-// per two CPUs under emulation), GUESTNET_GUESTVM_BOOT_TIMEOUT (a Go
+// per CPU, at most four), GUESTNET_GUESTVM_BOOT_TIMEOUT (a Go
 // duration), GUESTNET_GUESTVM_ARTIFACTS (a directory that receives each
 // boot's seed files, console log and decoded report, to read or to boot
 // again by hand). When a tool is missing the tests skip with an install

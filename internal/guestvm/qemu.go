@@ -168,6 +168,8 @@ type Machine struct {
 	KernelArgs []string
 	// Accel is the accelerator.
 	Accel Accel
+	// CPUs is the number of vCPUs; zero means two.
+	CPUs int
 	// Timeout bounds the boot, from start to power-off.
 	Timeout time.Duration
 	// Dir is a directory for the console logs and QEMU's temporary files;
@@ -190,6 +192,9 @@ type Boot struct {
 // args are QEMU's arguments.
 func (m Machine) args() []string {
 	mem, cpus, cpu := "1024", "2", "qemu64"
+	if m.CPUs > 0 {
+		cpus = strconv.Itoa(m.CPUs)
+	}
 	if m.Accel == AccelKVM {
 		cpu = "host"
 	}

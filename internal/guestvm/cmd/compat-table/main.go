@@ -1,5 +1,6 @@
 // Command compat-table renders the README's guest-compatibility table from
-// the results that the guestvm tests write (internal/guestvm/testdata/*.json)
+// the results that the guestvm tests write (internal/guestvm/testdata/guests.json
+// and files.json)
 // and rewrites the README between its guest-compat markers. Run it from the
 // module root:
 //
@@ -15,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/guestnet/guestnet/internal/guestvm"
 )
@@ -29,18 +31,21 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("compat-table", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	readme := fs.String("readme", "README.md", "the README to rewrite")
-	results := fs.String("results", "internal/guestvm/testdata", "the directory of the results files (*.json)")
+	results := fs.String("results", "internal/guestvm/testdata", "the directory of the results files (guests.json, files.json)")
 	check := fs.Bool("check", false, "do not write: exit 1 when the README's table is out of date")
 	printOnly := fs.Bool("print", false, "print the table instead of rewriting the README")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	paths, err := filepath.Glob(filepath.Join(*results, "*.json"))
-	if err == nil && len(paths) == 0 {
-		err = fmt.Errorf("no results files in %s", *results)
+	var paths []string
+	for _, name := range guestvm.ResultFiles {
+		p := filepath.Join(*results, name)
+		if _, err := os.Stat(p); err == nil {
+			paths = append(paths, p)
+		}
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "compat-table:", err)
+	if len(paths) == 0 {
+		fmt.Fprintf(stderr, "compat-table: no results files (%s) in %s\n", strings.Join(guestvm.ResultFiles, ", "), *results)
 		return 1
 	}
 	rs, err := guestvm.ReadResults(paths...)
