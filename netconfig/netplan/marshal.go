@@ -1,125 +1,245 @@
 package netplan
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	yamlv3 "go.yaml.in/yaml/v3"
 )
 
 // Marshal returns c as YAML. The same Config always gives the same bytes:
-// keys come in the order of the Config's fields (mapping keys sorted), and
-// every string value is a double-quoted scalar in which every character
-// that is not plain printable text is escaped, so no value can be read as
-// another type or as YAML structure.
+// keys come in the order of the Config's fields (the ethernets keys
+// sorted), and every string value is a double-quoted scalar in which every
+// character that is not printable ASCII is escaped, so that no value can be
+// read as another type (a MAC such as 52:54:00:12:34:56 is an integer to
+// YAML 1.1) or become YAML structure, whatever it holds. An ethernets key
+// is written plain only when every YAML reader, 1.1 or 1.2, takes it for
+// the same string, and double-quoted otherwise. Fields left empty are
+// left out, as the Config's json tags say (omitempty).
 //
-// The document is built from the Config's JSON encoding, the form its
-// field tags define, and written by go.yaml.in/yaml/v3, the YAML library
-// under sigs.k8s.io/yaml. sigs.k8s.io/yaml.Marshal itself is not used to
-// write: it passes a NEL (U+0085) through unescaped, which YAML readers
-// then take for a line break. It is the reader Parse uses, and the tests
-// check that it reads back exactly the Config that was written.
+// Marshal is a dedicated emitter for this fixed schema: it appends to one
+// buffer and allocates little more. The tests hold it to
+// sigs.k8s.io/yaml: for every generated Config its bytes must read back,
+// with sigs.k8s.io/yaml and with go.yaml.in/yaml/v3, as exactly the
+// document sigs.k8s.io/yaml.Marshal writes for that Config.
+// (sigs.k8s.io/yaml.Marshal itself passes a NEL, U+0085, through
+// unescaped, which YAML readers then take for a line break.)
 //
 // A string that is not valid UTF-8 cannot be written as YAML text; Marshal
 // returns an error naming where it is.
 func Marshal(c Config) ([]byte, error) {
-	if where := invalidUTF8(c); where != "" {
-		return nil, fmt.Errorf("marshal netplan config: %s is not valid UTF-8", where)
+	w := emitter{buf: make([]byte, 0, sizeHint(c))}
+	w.config(c)
+	if w.invalid {
+		return nil, fmt.Errorf("marshal netplan config: %s is not valid UTF-8", invalidUTF8(c))
 	}
-	js, err := json.Marshal(c)
-	if err != nil {
-		return nil, fmt.Errorf("marshal netplan config: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(js))
-	dec.UseNumber()
-	root, err := jsonNode(dec)
-	if err != nil {
-		return nil, fmt.Errorf("marshal netplan config: %w", err)
-	}
-	var out bytes.Buffer
-	enc := yamlv3.NewEncoder(&out)
-	enc.SetIndent(2)
-	enc.CompactSeqIndent()
-	if err := enc.Encode(&yamlv3.Node{Kind: yamlv3.DocumentNode, Content: []*yamlv3.Node{root}}); err != nil {
-		return nil, fmt.Errorf("encode netplan config: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encode netplan config: %w", err)
-	}
-	return out.Bytes(), nil
+	return w.buf, nil
 }
 
-// jsonNode reads one JSON value from dec as a YAML node: objects become
-// mappings (keys plain where every reader takes them as the same string),
-// arrays sequences, strings double-quoted scalars, and numbers, booleans
-// and null plain scalars of their types.
-func jsonNode(dec *json.Decoder) (*yamlv3.Node, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch v := tok.(type) {
-	case json.Delim:
-		switch v {
-		case '{':
-			n := &yamlv3.Node{Kind: yamlv3.MappingNode, Tag: "!!map"}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, ok := kt.(string)
-				if !ok {
-					return nil, errors.New("a JSON object key is not a string")
-				}
-				k := &yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: "!!str", Value: key}
-				if !plainKey(key) {
-					k.Style = yamlv3.DoubleQuotedStyle
-				}
-				val, err := jsonNode(dec)
-				if err != nil {
-					return nil, err
-				}
-				n.Content = append(n.Content, k, val)
-			}
-			_, err := dec.Token() // '}'
-			return n, err
-		case '[':
-			n := &yamlv3.Node{Kind: yamlv3.SequenceNode, Tag: "!!seq"}
-			for dec.More() {
-				val, err := jsonNode(dec)
-				if err != nil {
-					return nil, err
-				}
-				n.Content = append(n.Content, val)
-			}
-			_, err := dec.Token() // ']'
-			return n, err
+// sizeHint estimates the length of c's document, so that the buffer is
+// allocated once for typical configs.
+func sizeHint(c Config) int {
+	n := 64
+	for _, e := range c.Network.Ethernets {
+		n += 160 + 48*(len(e.Addresses)+len(e.Routes))
+		if e.Nameservers != nil {
+			n += 40 + 32*(len(e.Nameservers.Addresses)+len(e.Nameservers.Search))
 		}
-		return nil, fmt.Errorf("unexpected JSON delimiter %v", v)
-	case string:
-		return &yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: "!!str", Style: yamlv3.DoubleQuotedStyle, Value: v}, nil
-	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(v.String(), ".eE") {
-			tag = "!!float"
-		}
-		return &yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: tag, Value: v.String()}, nil
-	case bool:
-		return &yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(v)}, nil
-	case nil:
-		return &yamlv3.Node{Kind: yamlv3.ScalarNode, Tag: "!!null", Value: "null"}, nil
 	}
-	return nil, fmt.Errorf("unexpected JSON token %v", tok)
+	return n
+}
+
+// emitter appends a Config's document to buf. invalid is set when a
+// string is not valid UTF-8.
+type emitter struct {
+	buf     []byte
+	invalid bool
+}
+
+// Indentation of each level: the ethernets entries sit at four spaces,
+// their fields at six, the fields of their nested mappings at eight, and
+// sequences at the indentation of the key that holds them.
+const (
+	indentKey   = "    "
+	indentField = "      "
+	indentInner = "        "
+)
+
+func (w *emitter) config(c Config) {
+	w.buf = append(w.buf, "network:\n  version: "...)
+	w.buf = strconv.AppendInt(w.buf, int64(c.Network.Version), 10)
+	w.buf = append(w.buf, '\n')
+	if len(c.Network.Ethernets) == 0 {
+		return
+	}
+	w.buf = append(w.buf, "  ethernets:\n"...)
+	keys := make([]string, 0, len(c.Network.Ethernets))
+	for k := range c.Network.Ethernets {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		w.buf = append(w.buf, indentKey...)
+		if plainKey(k) {
+			w.buf = append(w.buf, k...)
+		} else {
+			w.quoted(k)
+		}
+		w.ethernet(c.Network.Ethernets[k])
+	}
+}
+
+// ethernet writes an entry's value, after its key.
+func (w *emitter) ethernet(e Ethernet) {
+	if e.isZero() {
+		w.buf = append(w.buf, ": {}\n"...)
+		return
+	}
+	w.buf = append(w.buf, ":\n"...)
+	if m := e.Match; m != nil {
+		if m.MACAddress == "" && m.Name == "" {
+			w.buf = append(w.buf, indentField+"match: {}\n"...)
+		} else {
+			w.buf = append(w.buf, indentField+"match:\n"...)
+			w.field(indentInner, "macaddress", m.MACAddress)
+			w.field(indentInner, "name", m.Name)
+		}
+	}
+	w.field(indentField, "set-name", e.SetName)
+	if e.DHCP4 {
+		w.buf = append(w.buf, indentField+"dhcp4: true\n"...)
+	}
+	if e.DHCP6 {
+		w.buf = append(w.buf, indentField+"dhcp6: true\n"...)
+	}
+	w.list(indentField, "addresses", e.Addresses)
+	w.field(indentField, "gateway4", e.Gateway4)
+	w.field(indentField, "gateway6", e.Gateway6)
+	if ns := e.Nameservers; ns != nil {
+		if len(ns.Addresses) == 0 && len(ns.Search) == 0 {
+			w.buf = append(w.buf, indentField+"nameservers: {}\n"...)
+		} else {
+			w.buf = append(w.buf, indentField+"nameservers:\n"...)
+			w.list(indentInner, "addresses", ns.Addresses)
+			w.list(indentInner, "search", ns.Search)
+		}
+	}
+	if len(e.Routes) > 0 {
+		w.buf = append(w.buf, indentField+"routes:\n"...)
+		for _, r := range e.Routes {
+			w.buf = append(w.buf, indentField+"- to: "...)
+			w.quoted(r.To)
+			w.buf = append(w.buf, "\n"+indentInner+"via: "...)
+			w.quoted(r.Via)
+			w.buf = append(w.buf, '\n')
+			if r.Metric != nil {
+				w.buf = append(w.buf, indentInner+"metric: "...)
+				w.buf = strconv.AppendUint(w.buf, uint64(*r.Metric), 10)
+				w.buf = append(w.buf, '\n')
+			}
+		}
+	}
+	if e.MTU != 0 {
+		w.buf = append(w.buf, indentField+"mtu: "...)
+		w.buf = strconv.AppendInt(w.buf, int64(e.MTU), 10)
+		w.buf = append(w.buf, '\n')
+	}
+}
+
+// isZero reports whether every field of e is left out of the document.
+func (e Ethernet) isZero() bool {
+	return e.Match == nil && e.SetName == "" && !e.DHCP4 && !e.DHCP6 &&
+		len(e.Addresses) == 0 && e.Gateway4 == "" && e.Gateway6 == "" &&
+		e.Nameservers == nil && len(e.Routes) == 0 && e.MTU == 0
+}
+
+// field writes `key: "value"` at indent, unless value is empty.
+func (w *emitter) field(indent, key, value string) {
+	if value == "" {
+		return
+	}
+	w.buf = append(w.buf, indent...)
+	w.buf = append(w.buf, key...)
+	w.buf = append(w.buf, ": "...)
+	w.quoted(value)
+	w.buf = append(w.buf, '\n')
+}
+
+// list writes key and its items at indent, unless values is empty.
+func (w *emitter) list(indent, key string, values []string) {
+	if len(values) == 0 {
+		return
+	}
+	w.buf = append(w.buf, indent...)
+	w.buf = append(w.buf, key...)
+	w.buf = append(w.buf, ":\n"...)
+	for _, v := range values {
+		w.buf = append(w.buf, indent...)
+		w.buf = append(w.buf, "- "...)
+		w.quoted(v)
+		w.buf = append(w.buf, '\n')
+	}
+}
+
+// quoted writes s as a double-quoted scalar. Printable ASCII is written
+// as is, but for the quote and the backslash; every other character is
+// escaped (\xXX, \uXXXX or \UXXXXXXXX, which YAML 1.1 and 1.2 readers
+// alike decode), so the document is ASCII and no character can end the
+// scalar, the line, or be folded by a reader.
+func (w *emitter) quoted(s string) {
+	w.buf = append(w.buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b >= 0x20 && b < 0x7f && b != '"' && b != '\\' {
+			i++
+			continue
+		}
+		w.buf = append(w.buf, s[start:i]...)
+		if b == '"' || b == '\\' {
+			w.buf = append(w.buf, '\\', b)
+			i++
+			start = i
+			continue
+		}
+		r, size := rune(b), 1
+		if b >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				w.invalid = true
+			}
+		}
+		w.escape(r)
+		i += size
+		start = i
+	}
+	w.buf = append(w.buf, s[start:]...)
+	w.buf = append(w.buf, '"')
+}
+
+// escape writes the YAML escape of r.
+func (w *emitter) escape(r rune) {
+	const hex = "0123456789ABCDEF"
+	var digits int
+	switch {
+	case r <= 0xff:
+		w.buf = append(w.buf, '\\', 'x')
+		digits = 2
+	case r <= 0xffff:
+		w.buf = append(w.buf, '\\', 'u')
+		digits = 4
+	default:
+		w.buf = append(w.buf, '\\', 'U')
+		digits = 8
+	}
+	for shift := 4 * (digits - 1); shift >= 0; shift -= 4 {
+		w.buf = append(w.buf, hex[(r>>shift)&0xf])
+	}
 }
 
 // invalidUTF8 returns where c holds a string that is not valid UTF-8, or
-// "" when it holds none. (encoding/json would silently replace the bad
-// bytes.)
+// "" when it holds none.
 func invalidUTF8(c Config) string {
 	for key, e := range c.Network.Ethernets {
 		where := fmt.Sprintf("network.ethernets[%q]", key)
@@ -150,7 +270,7 @@ func invalidUTF8(c Config) string {
 			}
 		}
 	}
-	return ""
+	return "a string"
 }
 
 // plainKey reports whether every YAML reader, 1.1 or 1.2, takes the plain
@@ -159,16 +279,20 @@ func plainKey(s string) bool {
 	if s == "" {
 		return false
 	}
-	switch strings.ToLower(s) {
-	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
-		return false
+	if len(s) <= len("false") {
+		for _, word := range [...]string{"y", "n", "yes", "no", "on", "off", "true", "false", "null"} {
+			if strings.EqualFold(s, word) {
+				return false
+			}
+		}
 	}
-	for i, r := range s {
-		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 		if i == 0 && !letter {
 			return false
 		}
-		if !letter && !(r >= '0' && r <= '9') && r != '_' && r != '.' && r != '-' {
+		if !letter && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-' {
 			return false
 		}
 	}
