@@ -31,11 +31,10 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 	}
 
 	plans, warnings := resolve(spec, o)
-	errs, moreWarnings := validate(spec, plans, o)
+	errs, warnings := validate(spec, plans, o, warnings)
 	if len(errs) > 0 {
 		return Result{}, &InvalidSpecError{Errors: errs}
 	}
-	warnings = append(warnings, moreWarnings...)
 
 	cfg := render(spec, plans, o)
 	out, err := netplan.Marshal(cfg)

@@ -3,7 +3,6 @@ package netconfig
 import (
 	"encoding/hex"
 	"fmt"
-	"strings"
 )
 
 // MAC is a 48-bit Ethernet hardware address held as a comparable value.
@@ -77,15 +76,22 @@ func (m MAC) String() string {
 	if !m.IsValid() {
 		return ""
 	}
-	var b strings.Builder
-	b.Grow(17)
+	var b [17]byte
+	return string(m.AppendText(b[:0]))
+}
+
+// AppendText appends m in lower-case colon form to b, as String writes it,
+// and returns the extended buffer. It implements encoding.TextAppender.
+func (m MAC) AppendText(b []byte) []byte {
+	if !m.IsValid() {
+		return b
+	}
 	const digits = "0123456789abcdef"
 	for i, o := range m {
 		if i > 0 {
-			b.WriteByte(':')
+			b = append(b, ':')
 		}
-		b.WriteByte(digits[o>>4])
-		b.WriteByte(digits[o&0xf])
+		b = append(b, digits[o>>4], digits[o&0xf])
 	}
-	return b.String()
+	return b
 }

@@ -2,9 +2,6 @@ package netconfig
 
 import (
 	"fmt"
-	"strconv"
-
-	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // plan is what resolve decided for one network.
@@ -18,23 +15,19 @@ type plan struct {
 	// status is the network status, when the resolver had one.
 	status    NetworkStatus
 	hasStatus bool
-	// macPath is the field the chosen MAC came from, for error messages.
-	macPath *field.Path
 }
-
-// guestInterfaceName is the name of the guest NIC at position i among the
-// VM's NICs: eth0 for the first, eth1 for the second, and so on.
-func guestInterfaceName(i int) string { return "eth" + strconv.Itoa(i) }
 
 // resolve decides, for each network in VM order, its role, its guest
 // interface name and how its NIC is matched.
 func resolve(spec Spec, o options) ([]plan, []Warning) {
-	var warnings []Warning
+	// Room for a warning or two per network, so that the warnings of a
+	// typical VM take one allocation.
+	warnings := make([]Warning, 0, 2*len(spec.Networks)+1)
 	plans := make([]plan, len(spec.Networks))
 	for i, n := range spec.Networks {
 		p := &plans[i]
 		p.index = i
-		path := field.NewPath("networks").Index(i)
+		path := newPath("networks").Index(i)
 		p.Network = n.Name
 		p.Name = guestInterfaceName(i)
 		p.PCIAddress = n.PCIAddress
@@ -125,7 +118,7 @@ func role(n Network, st NetworkStatus, hasStatus bool) Role {
 // resolveMAC picks the NIC's MAC: the spec's, else the MAC resolver's, else
 // the network status's for bindings that hand the pod interface's MAC to
 // the guest. It returns a warning when the spec and a resolver disagree.
-func resolveMAC(p *plan, n Network, path *field.Path, o options) (Warning, bool) {
+func resolveMAC(p *plan, n Network, path fieldPath, o options) (Warning, bool) {
 	var fromResolver MAC
 	if o.macs != nil {
 		if m, ok := o.macs.MAC(n.Name); ok && m.IsValid() {
@@ -134,7 +127,7 @@ func resolveMAC(p *plan, n Network, path *field.Path, o options) (Warning, bool)
 	}
 	switch {
 	case n.MAC.IsValid():
-		p.MAC, p.MACSource, p.macPath = n.MAC, MACFromSpec, path.Child("macAddress")
+		p.MAC, p.MACSource = n.MAC, MACFromSpec
 		if fromResolver.IsValid() && fromResolver != n.MAC {
 			return Warning{
 				Code: WarningMACMismatch, Network: n.Name, Field: path.Child("macAddress").String(),
@@ -142,9 +135,9 @@ func resolveMAC(p *plan, n Network, path *field.Path, o options) (Warning, bool)
 			}, true
 		}
 	case fromResolver.IsValid():
-		p.MAC, p.MACSource, p.macPath = fromResolver, MACFromResolver, path
+		p.MAC, p.MACSource = fromResolver, MACFromResolver
 	case p.hasStatus && p.status.MAC.IsValid() && (n.Binding == BindingBridge || n.Binding == BindingSRIOV):
-		p.MAC, p.MACSource, p.macPath = p.status.MAC, MACFromNetworkStatus, path
+		p.MAC, p.MACSource = p.status.MAC, MACFromNetworkStatus
 	}
 	return Warning{}, false
 }
@@ -161,4 +154,14 @@ func qualify(ns, name string) string {
 		}
 	}
 	return ns + "/" + name
+}
+
+// macPath is the field the chosen MAC came from, for error messages: the
+// spec's macAddress, or the network for a MAC from outside the spec.
+func (p plan) macPath() fieldPath {
+	path := newPath("networks").Index(p.index)
+	if p.MACSource == MACFromSpec {
+		return path.Child("macAddress")
+	}
+	return path
 }

@@ -3,6 +3,7 @@ package netconfig
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -30,12 +31,14 @@ var supportedModes = []Mode{ModeStatic, ModeDHCP, ModeNone}
 
 // validate checks the specs and the resolved plans and returns every
 // problem at once, plus warnings about valid but doubtful input.
-func validate(spec Spec, plans []plan, o options) (field.ErrorList, []Warning) {
-	v := validator{opts: o}
-	root := field.NewPath("networks")
+//
+// The warnings are appended to warnings, which resolve returned.
+func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.ErrorList, []Warning) {
+	v := validator{opts: o, warnings: warnings}
+	root := newPath("networks")
 	if spec.Namespace != "" {
-		for _, msg := range validation.IsDNS1123Label(spec.Namespace) {
-			v.add(field.Invalid(field.NewPath("namespace"), spec.Namespace, msg))
+		for _, msg := range dns1123LabelProblems(spec.Namespace) {
+			v.add(field.Invalid(newPath("namespace").path(), spec.Namespace, msg))
 		}
 	}
 
@@ -47,14 +50,14 @@ func validate(spec Spec, plans []plan, o options) (field.ErrorList, []Warning) {
 		v.network(path, n)
 		if n.Name != "" {
 			if j, dup := names[n.Name]; dup {
-				v.add(field.Invalid(path.Child("name"), n.Name, fmt.Sprintf("networks[%d] has the same name; network names are unique within a VM", j)))
+				v.add(field.Invalid(path.Child("name").path(), n.Name, fmt.Sprintf("networks[%d] has the same name; network names are unique within a VM", j)))
 			} else {
 				names[n.Name] = i
 			}
 		}
 		if n.PCIAddress != "" {
 			if j, dup := pciAddrs[n.PCIAddress]; dup {
-				v.add(field.Invalid(path.Child("pciAddress"), n.PCIAddress, fmt.Sprintf("networks[%d] has the same PCI address", j)))
+				v.add(field.Invalid(path.Child("pciAddress").path(), n.PCIAddress, fmt.Sprintf("networks[%d] has the same PCI address", j)))
 			} else {
 				pciAddrs[n.PCIAddress] = i
 			}
@@ -62,7 +65,7 @@ func validate(spec Spec, plans []plan, o options) (field.ErrorList, []Warning) {
 		p := plans[i]
 		if p.Role == RolePod {
 			if podAt >= 0 {
-				v.add(field.Invalid(path, n.Name, fmt.Sprintf("a VM has at most one pod network and networks[%d] (%q) is one already", podAt, spec.Networks[podAt].Name)))
+				v.add(field.Invalid(path.path(), n.Name, fmt.Sprintf("a VM has at most one pod network and networks[%d] (%q) is one already", podAt, spec.Networks[podAt].Name)))
 			}
 			podAt = i
 		}
@@ -84,85 +87,85 @@ type validator struct {
 
 func (v *validator) add(e *field.Error) { v.errs = append(v.errs, e) }
 
-func (v *validator) warn(code WarningCode, network string, path *field.Path, format string, args ...any) {
-	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: path.String(), Message: fmt.Sprintf(format, args...)})
+func (v *validator) warn(code WarningCode, network string, path fieldPath, msg string) {
+	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: path.String(), Message: msg})
 }
 
 // network checks a network's own fields other than its IP config.
-func (v *validator) network(path *field.Path, n Network) {
+func (v *validator) network(path fieldPath, n Network) {
 	if n.Name == "" {
-		v.add(field.Required(path.Child("name"), "every network needs the name it has in the VM spec"))
+		v.add(field.Required(path.Child("name").path(), "every network needs the name it has in the VM spec"))
 	} else if msg := textProblem(n.Name, 253); msg != "" {
-		v.add(field.Invalid(path.Child("name"), n.Name, msg))
+		v.add(field.Invalid(path.Child("name").path(), n.Name, msg))
 	}
 
 	switch n.Source {
 	case SourceUnspecified, SourcePod:
 		if n.NetworkName != "" {
-			v.add(field.Forbidden(path.Child("networkName"), "only a Multus network names a NetworkAttachmentDefinition"))
+			v.add(field.Forbidden(path.Child("networkName").path(), "only a Multus network names a NetworkAttachmentDefinition"))
 		}
 	case SourceMultus:
 		if n.NetworkName == "" {
-			v.add(field.Required(path.Child("networkName"), "a Multus network names its NetworkAttachmentDefinition, as name or namespace/name"))
+			v.add(field.Required(path.Child("networkName").path(), "a Multus network names its NetworkAttachmentDefinition, as name or namespace/name"))
 		} else {
 			for _, msg := range attachmentNameProblems(n.NetworkName) {
-				v.add(field.Invalid(path.Child("networkName"), n.NetworkName, msg))
+				v.add(field.Invalid(path.Child("networkName").path(), n.NetworkName, msg))
 			}
 		}
 	default:
-		v.add(field.NotSupported(path.Child("source"), n.Source, []Source{SourcePod, SourceMultus}))
+		v.add(field.NotSupported(path.Child("source").path(), n.Source, []Source{SourcePod, SourceMultus}))
 	}
 
 	if n.Binding != "" {
 		if msg := bindingProblem(n.Binding); msg != "" {
-			v.add(field.Invalid(path.Child("binding"), n.Binding, msg))
+			v.add(field.Invalid(path.Child("binding").path(), n.Binding, msg))
 		} else if n.Binding == BindingMasquerade && n.Source == SourceMultus {
-			v.add(field.Invalid(path.Child("binding"), n.Binding, "the masquerade binding is only for the pod network"))
+			v.add(field.Invalid(path.Child("binding").path(), n.Binding, "the masquerade binding is only for the pod network"))
 		}
 	}
 
 	if n.MAC.IsValid() {
 		if msg := n.MAC.Problem(); msg != "" {
-			v.add(field.Invalid(path.Child("macAddress"), n.MAC.String(), msg))
+			v.add(field.Invalid(path.Child("macAddress").path(), n.MAC.String(), msg))
 		}
 	}
 	if n.PCIAddress != "" && !isPCIAddress(n.PCIAddress) {
-		v.add(field.Invalid(path.Child("pciAddress"), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
+		v.add(field.Invalid(path.Child("pciAddress").path(), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
 	}
 }
 
 // ipConfig checks one network's IP config.
-func (v *validator) ipConfig(path *field.Path, network string, c *IPConfig, r Role) {
+func (v *validator) ipConfig(path fieldPath, network string, c *IPConfig, r Role) {
 	switch c.Mode {
 	case "":
-		v.add(field.Required(path.Child("mode"), "one of static, dhcp or none"))
+		v.add(field.Required(path.Child("mode").path(), "one of static, dhcp or none"))
 	case ModeStatic, ModeDHCP, ModeNone:
 	default:
-		v.add(field.NotSupported(path.Child("mode"), c.Mode, supportedModes))
+		v.add(field.NotSupported(path.Child("mode").path(), c.Mode, supportedModes))
 	}
 	if r == RolePod && c.Mode == ModeStatic {
-		v.add(field.Invalid(path.Child("mode"), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
+		v.add(field.Invalid(path.Child("mode").path(), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
 	}
 
 	static := c.Mode == ModeStatic
 	switch {
 	case static && len(c.Addresses) == 0:
-		v.add(field.Required(path.Child("addresses"), "static mode needs at least one address, such as 192.168.0.200/24"))
+		v.add(field.Required(path.Child("addresses").path(), "static mode needs at least one address, such as 192.168.0.200/24"))
 	case !static && len(c.Addresses) > 0:
-		v.add(field.Forbidden(path.Child("addresses"), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
+		v.add(field.Forbidden(path.Child("addresses").path(), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
 	}
 	if !static && len(c.Gateways) > 0 {
-		v.add(field.Forbidden(path.Child("gateways"), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
+		v.add(field.Forbidden(path.Child("gateways").path(), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
 	}
 	if c.DHCP6 && c.Mode != ModeDHCP {
-		v.add(field.Forbidden(path.Child("dhcp6"), "DHCPv6 is only for dhcp mode"))
+		v.add(field.Forbidden(path.Child("dhcp6").path(), "DHCPv6 is only for dhcp mode"))
 	}
 	if c.Mode == ModeNone {
 		if len(c.Routes) > 0 {
-			v.add(field.Forbidden(path.Child("routes"), "mode none assigns no address, so no route can go through the interface"))
+			v.add(field.Forbidden(path.Child("routes").path(), "mode none assigns no address, so no route can go through the interface"))
 		}
 		if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
-			v.add(field.Forbidden(path.Child("nameservers"), "mode none configures no DNS"))
+			v.add(field.Forbidden(path.Child("nameservers").path(), "mode none configures no DNS"))
 		}
 	}
 
@@ -174,40 +177,38 @@ func (v *validator) ipConfig(path *field.Path, network string, c *IPConfig, r Ro
 }
 
 // addresses checks static addresses and returns their subnets.
-func (v *validator) addresses(path *field.Path, addrs []netip.Prefix) []netip.Prefix {
-	seen := map[netip.Addr]int{}
+func (v *validator) addresses(path fieldPath, addrs []netip.Prefix) []netip.Prefix {
 	subnets := make([]netip.Prefix, 0, len(addrs))
 	for j, a := range addrs {
 		p := path.Index(j)
 		if !a.IsValid() {
-			v.add(field.Invalid(p, a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
+			v.add(field.Invalid(p.path(), a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
 			continue
 		}
 		ip := a.Addr()
 		if msg := hostAddrProblem(ip); msg != "" {
-			v.add(field.Invalid(p, a.String(), msg))
+			v.add(field.Invalid(p.path(), a.String(), msg))
 			continue
 		}
 		if a.Bits() == 0 {
-			v.add(field.Invalid(p, a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
+			v.add(field.Invalid(p.path(), a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
 			continue
 		}
 		if ip.Is4() && a.Bits() <= 30 {
 			m := a.Masked()
 			if ip == m.Addr() {
-				v.add(field.Invalid(p, a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
+				v.add(field.Invalid(p.path(), a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
 				continue
 			}
 			if ip == lastAddr(m) {
-				v.add(field.Invalid(p, a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
+				v.add(field.Invalid(p.path(), a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
 				continue
 			}
 		}
-		if k, dup := seen[ip]; dup {
-			v.add(field.Invalid(p, a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
+		if k := slices.IndexFunc(addrs[:j], func(b netip.Prefix) bool { return b.IsValid() && b.Addr() == ip }); k >= 0 {
+			v.add(field.Invalid(p.path(), a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
 			continue
 		}
-		seen[ip] = j
 		subnets = append(subnets, a.Masked())
 	}
 	return subnets
@@ -215,73 +216,67 @@ func (v *validator) addresses(path *field.Path, addrs []netip.Prefix) []netip.Pr
 
 // gateways checks default gateways: at most one per family, each inside a
 // subnet of its family.
-func (v *validator) gateways(path *field.Path, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
+func (v *validator) gateways(path fieldPath, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
 	var have4, have6 bool
 	for j, gw := range gws {
 		p := path.Index(j)
 		if !gw.IsValid() {
-			v.add(field.Invalid(p, "", "not an IP address"))
+			v.add(field.Invalid(p.path(), "", "not an IP address"))
 			continue
 		}
 		if msg := nextHopProblem(gw, addrs); msg != "" {
-			v.add(field.Invalid(p, gw.String(), msg))
+			v.add(field.Invalid(p.path(), gw.String(), msg))
 			continue
 		}
 		if gw.Is4() && have4 || gw.Is6() && have6 {
-			v.add(field.Invalid(p, gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
+			v.add(field.Invalid(p.path(), gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
 			continue
 		}
 		have4 = have4 || gw.Is4()
 		have6 = have6 || gw.Is6()
 		if static {
 			if msg := reachProblem(gw, subnets); msg != "" {
-				v.add(field.Invalid(p, gw.String(), msg))
+				v.add(field.Invalid(p.path(), gw.String(), msg))
 			}
 		}
 	}
 }
 
 // nameservers checks DNS servers and search domains.
-func (v *validator) nameservers(path *field.Path, network string, ns Nameservers) {
+func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) {
 	if len(ns.Addresses) > maxNameservers {
 		v.warn(WarningTooManyNameservers, network, path.Child("addresses"),
-			"%d nameservers are given but glibc's resolver uses only the first %d", len(ns.Addresses), maxNameservers)
+			fmt.Sprintf("%d nameservers are given but glibc's resolver uses only the first %d", len(ns.Addresses), maxNameservers))
 	}
-	seen := map[netip.Addr]bool{}
 	for j, a := range ns.Addresses {
 		p := path.Child("addresses").Index(j)
 		switch {
 		case !a.IsValid():
-			v.add(field.Invalid(p, "", "not an IP address"))
+			v.add(field.Invalid(p.path(), "", "not an IP address"))
 		case a.Zone() != "":
-			v.add(field.Invalid(p, a.String(), "a nameserver address cannot carry a zone"))
+			v.add(field.Invalid(p.path(), a.String(), "a nameserver address cannot carry a zone"))
 		case a.Is4In6():
-			v.add(field.Invalid(p, a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
+			v.add(field.Invalid(p.path(), a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
 		case a.IsUnspecified() || a.IsMulticast():
-			v.add(field.Invalid(p, a.String(), "not the unicast address of a DNS server"))
-		case seen[a]:
-			v.add(field.Duplicate(p, a.String()))
-		default:
-			seen[a] = true
+			v.add(field.Invalid(p.path(), a.String(), "not the unicast address of a DNS server"))
+		case slices.Contains(ns.Addresses[:j], a):
+			v.add(field.Duplicate(p.path(), a.String()))
 		}
 	}
-	domains := map[string]bool{}
 	for j, d := range ns.Search {
 		p := path.Child("search").Index(j)
 		if msg := dnsNameProblem(d); msg != "" {
-			v.add(field.Invalid(p, d, msg))
+			v.add(field.Invalid(p.path(), d, msg))
 			continue
 		}
-		key := strings.ToLower(strings.TrimSuffix(d, "."))
-		if domains[key] {
-			v.add(field.Duplicate(p, d))
+		if slices.ContainsFunc(ns.Search[:j], func(e string) bool { return sameDomain(d, e) }) {
+			v.add(field.Duplicate(p.path(), d))
 		}
-		domains[key] = true
 	}
 }
 
 // routes checks extra routes.
-func (v *validator) routes(path *field.Path, routes []Route, addrs, subnets []netip.Prefix, static bool) {
+func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []netip.Prefix, static bool) {
 	type key struct {
 		to     netip.Prefix
 		metric uint32
@@ -291,29 +286,29 @@ func (v *validator) routes(path *field.Path, routes []Route, addrs, subnets []ne
 		p := path.Index(j)
 		toOK := r.To.IsValid()
 		if !toOK {
-			v.add(field.Invalid(p.Child("to"), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
+			v.add(field.Invalid(p.Child("to").path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
 		} else if r.To != r.To.Masked() {
 			toOK = false
-			v.add(field.Invalid(p.Child("to"), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
+			v.add(field.Invalid(p.Child("to").path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
 		} else if r.To.Addr().Is4In6() {
 			toOK = false
-			v.add(field.Invalid(p.Child("to"), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
+			v.add(field.Invalid(p.Child("to").path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
 		}
 		if !r.Via.IsValid() {
-			v.add(field.Required(p.Child("via"), "every route needs a next hop"))
+			v.add(field.Required(p.Child("via").path(), "every route needs a next hop"))
 			continue
 		}
 		if msg := nextHopProblem(r.Via, addrs); msg != "" {
-			v.add(field.Invalid(p.Child("via"), r.Via.String(), msg))
+			v.add(field.Invalid(p.Child("via").path(), r.Via.String(), msg))
 			continue
 		}
 		if toOK && r.To.Addr().Is4() != r.Via.Is4() {
-			v.add(field.Invalid(p.Child("via"), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
+			v.add(field.Invalid(p.Child("via").path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
 			continue
 		}
 		if static {
 			if msg := reachProblem(r.Via, subnets); msg != "" {
-				v.add(field.Invalid(p.Child("via"), r.Via.String(), msg))
+				v.add(field.Invalid(p.Child("via").path(), r.Via.String(), msg))
 			}
 		}
 		if !toOK {
@@ -321,11 +316,11 @@ func (v *validator) routes(path *field.Path, routes []Route, addrs, subnets []ne
 		}
 		k := key{r.To, effectiveMetric(r.Via.Is4(), r.Metric)}
 		if prev, dup := seen[k]; dup {
-			v.add(field.Invalid(p.Child("to"), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
+			v.add(field.Invalid(p.Child("to").path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
 		}
 		seen[k] = j
 		if r.IsDefault() && r.Via.Is6() && r.Metric != nil && v.opts.defaultRoute == DefaultRoutePortable {
-			v.add(field.Invalid(p.Child("metric"), *r.Metric,
+			v.add(field.Invalid(p.Child("metric").path(), *r.Metric,
 				"an IPv6 default route with a metric has no form that cloud-init 22.4's networkd, eni and sysconfig renderers apply "+
 					"(they turn ::/0 into ::/64 and reject to: default); drop the metric, or build with DefaultRouteNetplan "+
 					"for guests with netplan 0.103+ or cloud-init 25.3+"))
@@ -334,7 +329,7 @@ func (v *validator) routes(path *field.Path, routes []Route, addrs, subnets []ne
 }
 
 // mtu checks the MTU against the address families in use.
-func (v *validator) mtu(path *field.Path, c *IPConfig) {
+func (v *validator) mtu(path fieldPath, c *IPConfig) {
 	if c.MTU == 0 {
 		return
 	}
@@ -351,7 +346,7 @@ func (v *validator) mtu(path *field.Path, c *IPConfig) {
 		if ipv6 {
 			detail += " (IPv6 needs at least 1280)"
 		}
-		v.add(field.Invalid(path, c.MTU, detail))
+		v.add(field.Invalid(path.path(), c.MTU, detail))
 	}
 }
 
@@ -366,7 +361,7 @@ func (v *validator) macs(plans []plan) {
 			// A spec MAC was checked with its network; a resolved one is
 			// checked here, since it comes from outside the spec.
 			if msg := p.MAC.Problem(); msg != "" {
-				v.add(field.Invalid(p.macPath, p.MAC.String(), fmt.Sprintf("the MAC from the %s: %s", p.MACSource, msg)))
+				v.add(field.Invalid(p.macPath().path(), p.MAC.String(), fmt.Sprintf("the MAC from the %s: %s", p.MACSource, msg)))
 				continue
 			}
 		}
@@ -375,7 +370,7 @@ func (v *validator) macs(plans []plan) {
 			if p.MACSource != MACFromSpec {
 				detail += fmt.Sprintf(" (this one from the %s)", p.MACSource)
 			}
-			v.add(field.Invalid(p.macPath, p.MAC.String(), detail))
+			v.add(field.Invalid(p.macPath().path(), p.MAC.String(), detail))
 			continue
 		}
 		seen[p.MAC] = i
@@ -385,35 +380,50 @@ func (v *validator) macs(plans []plan) {
 // defaultRoute is one default route of the guest, for the check that no
 // two of one family share a metric.
 type defaultRoute struct {
-	path   *field.Path
-	via    string
-	metric uint32
-	pod    bool // on the pod network
+	network string
+	at      int  // the network's index
+	route   bool // in ipConfig.routes, else in ipConfig.gateways
+	index   int  // the index in that list
+	via     netip.Addr
+	metric  uint32
+	pod     bool // on the pod network
+}
+
+// path is the field the route comes from.
+func (d defaultRoute) path() fieldPath {
+	list := "gateways"
+	if d.route {
+		list = "routes"
+	}
+	return newPath("networks").Index(d.at).Child("ipConfig").Child(list).Index(d.index)
 }
 
 // acrossNetworks checks what spans networks: an address on two networks,
 // overlapping subnets, default routes of one family with the same metric,
 // and default routes that take over the pod network's.
 func (v *validator) acrossNetworks(spec Spec, plans []plan) {
-	type owner struct {
-		network int
-		path    *field.Path
-	}
-	addrOwner := map[netip.Addr]owner{}
-	var subnets []struct {
+	addrOwner := make(map[netip.Addr]int, len(plans)) // address → network index
+	type subnet struct {
 		prefix  netip.Prefix
 		network int
 	}
-	defaults := map[bool][]defaultRoute{} // by "is IPv4"
+	n := 0
+	for _, p := range plans {
+		if p.Configured {
+			n += len(p.ip.Addresses)
+		}
+	}
+	subnets := make([]subnet, 0, n)
+	var defaults [2][]defaultRoute // IPv6, IPv4
 	podDHCP4, podDHCP6 := false, false
 	for i, p := range plans {
 		if !p.Configured {
 			continue
 		}
 		if !validInterfaceName(p.Name) {
-			v.add(field.Invalid(field.NewPath("networks").Index(i), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
+			v.add(field.Invalid(newPath("networks").Index(i).path(), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
 		}
-		path := field.NewPath("networks").Index(i).Child("ipConfig")
+		path := newPath("networks").Index(i).Child("ipConfig")
 		c := p.ip
 		if p.Role == RolePod && c.Mode == ModeDHCP {
 			podDHCP4, podDHCP6 = true, c.DHCP6
@@ -422,24 +432,21 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			if !a.IsValid() {
 				continue
 			}
-			if prev, dup := addrOwner[a.Addr()]; dup && prev.network != i {
-				v.add(field.Invalid(path.Child("addresses").Index(j), a.String(),
-					fmt.Sprintf("the same address is on networks[%d] (%q)", prev.network, spec.Networks[prev.network].Name)))
+			if prev, dup := addrOwner[a.Addr()]; dup && prev != i {
+				v.add(field.Invalid(path.Child("addresses").Index(j).path(), a.String(),
+					fmt.Sprintf("the same address is on networks[%d] (%q)", prev, spec.Networks[prev].Name)))
 				continue
 			}
-			addrOwner[a.Addr()] = owner{i, path.Child("addresses").Index(j)}
+			addrOwner[a.Addr()] = i
 			m := a.Masked()
 			for _, s := range subnets {
 				if s.network != i && s.prefix.Overlaps(m) {
 					v.warn(WarningOverlappingSubnets, p.Network, path.Child("addresses").Index(j),
-						"subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m, s.prefix, spec.Networks[s.network].Name)
+						fmt.Sprintf("subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m, s.prefix, spec.Networks[s.network].Name))
 					break
 				}
 			}
-			subnets = append(subnets, struct {
-				prefix  netip.Prefix
-				network int
-			}{m, i})
+			subnets = append(subnets, subnet{m, i})
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
 		for j, gw := range c.Gateways {
@@ -447,13 +454,13 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				continue
 			}
 			gw4, gw6 = gw4 || gw.Is4(), gw6 || gw.Is6()
-			defaults[gw.Is4()] = append(defaults[gw.Is4()], defaultRoute{path.Child("gateways").Index(j), gw.String(), effectiveMetric(gw.Is4(), nil), p.Role == RolePod})
+			defaults[b2i(gw.Is4())] = append(defaults[b2i(gw.Is4())], defaultRoute{p.Network, i, false, j, gw, effectiveMetric(gw.Is4(), nil), p.Role == RolePod})
 		}
 		metrics := false
 		for j, r := range c.Routes {
 			metrics = metrics || r.Metric != nil
 			if r.IsDefault() && r.Via.IsValid() {
-				defaults[r.Via.Is4()] = append(defaults[r.Via.Is4()], defaultRoute{path.Child("routes").Index(j), r.Via.String(), effectiveMetric(r.Via.Is4(), r.Metric), p.Role == RolePod})
+				defaults[b2i(r.Via.Is4())] = append(defaults[b2i(r.Via.Is4())], defaultRoute{p.Network, i, true, j, r.Via, effectiveMetric(r.Via.Is4(), r.Metric), p.Role == RolePod})
 			}
 		}
 		if metrics && v.opts.defaultRoute == DefaultRoutePortable {
@@ -462,18 +469,15 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		}
 	}
 	for _, is4 := range []bool{true, false} {
-		routes := defaults[is4]
+		routes := defaults[b2i(is4)]
 		fam := "IPv6"
 		if is4 {
 			fam = "IPv4"
 		}
-		byMetric := map[uint32]*field.Path{}
-		for _, d := range routes {
-			if prev, dup := byMetric[d.metric]; dup {
-				v.add(field.Invalid(d.path, d.via, fmt.Sprintf("a second %s default route with metric %d (the first is %s); give each default route a distinct metric with a route to: default", fam, d.metric, prev)))
-				continue
+		for k, d := range routes {
+			if prev := slices.IndexFunc(routes[:k], func(e defaultRoute) bool { return e.metric == d.metric }); prev >= 0 {
+				v.add(field.Invalid(d.path().path(), d.via.String(), fmt.Sprintf("a second %s default route with metric %d (the first is %s); give each default route a distinct metric with a route to: default", fam, d.metric, firstWithMetric(routes, d.metric))))
 			}
-			byMetric[d.metric] = d.path
 		}
 		if !(is4 && podDHCP4 || !is4 && podDHCP6) {
 			continue
@@ -486,21 +490,34 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			if is4 {
 				msg = "this static IPv4 default route outranks the pod network's DHCP one (netplan gives DHCP routes metric 100, static routes 0), and cloud-init's sysconfig renderer then stops every DHCP interface from installing a default route, so traffic to the cluster and beyond may leave through this network"
 			}
-			v.warn(WarningPodDefaultRoute, networkAt(spec, d.path), d.path, "%s", msg)
+			v.warn(WarningPodDefaultRoute, d.network, d.path(), msg)
 			break
 		}
 	}
 }
 
-// networkAt returns the name of the network a path under networks[i] is
-// about.
-func networkAt(spec Spec, p *field.Path) string {
-	s := p.String()
-	var i int
-	if _, err := fmt.Sscanf(s, "networks[%d]", &i); err == nil && i >= 0 && i < len(spec.Networks) {
-		return spec.Networks[i].Name
+// firstWithMetric is the path of the first of routes with metric m.
+func firstWithMetric(routes []defaultRoute, m uint32) fieldPath {
+	for _, d := range routes {
+		if d.metric == m {
+			return d.path()
+		}
 	}
-	return ""
+	return fieldPath{}
+}
+
+// sameDomain reports whether a and b name the same DNS domain, ignoring
+// case and a final dot.
+func sameDomain(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, "."))
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // effectiveMetric is the metric a route gets in the guest.
@@ -608,14 +625,59 @@ func attachmentNameProblems(s string) []string {
 	}
 	var out []string
 	if qualified {
-		for _, msg := range validation.IsDNS1123Label(ns) {
+		for _, msg := range dns1123LabelProblems(ns) {
 			out = append(out, "namespace: "+msg)
 		}
 	}
-	for _, msg := range validation.IsDNS1123Subdomain(name) {
+	for _, msg := range dns1123SubdomainProblems(name) {
 		out = append(out, "name: "+msg)
 	}
 	return out
+}
+
+// dns1123LabelProblems is validation.IsDNS1123Label, which runs a regular
+// expression, behind a check by hand of the valid case: a controller
+// validates every VM on every reconcile.
+func dns1123LabelProblems(s string) []string {
+	if len(s) <= validation.DNS1123LabelMaxLength && isDNS1123Label(s) {
+		return nil
+	}
+	return validation.IsDNS1123Label(s)
+}
+
+// dns1123SubdomainProblems is validation.IsDNS1123Subdomain behind a check
+// by hand of the valid case.
+func dns1123SubdomainProblems(s string) []string {
+	if len(s) <= validation.DNS1123SubdomainMaxLength && isDNS1123Subdomain(s) {
+		return nil
+	}
+	return validation.IsDNS1123Subdomain(s)
+}
+
+// isDNS1123Label matches [a-z0-9]([-a-z0-9]*[a-z0-9])?, the expression of
+// validation.IsDNS1123Label.
+func isDNS1123Label(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isDNS1123Subdomain matches DNS-1123 labels joined by dots, the
+// expression of validation.IsDNS1123Subdomain.
+func isDNS1123Subdomain(s string) bool {
+	for label := range strings.SplitSeq(s, ".") {
+		if !isDNS1123Label(label) {
+			return false
+		}
+	}
+	return true
 }
 
 // bindingProblem checks a binding name: a plugin name is a short
@@ -660,7 +722,7 @@ func dnsNameProblem(s string) string {
 	if len(name) > 253 {
 		return "a DNS domain name has at most 253 characters"
 	}
-	for _, label := range strings.Split(name, ".") {
+	for label := range strings.SplitSeq(name, ".") {
 		if label == "" || len(label) > 63 {
 			return "not a DNS domain name: each dot-separated label has 1 to 63 characters"
 		}
