@@ -229,3 +229,66 @@ func warningCodes(res netconfig.Result, network string) []netconfig.WarningCode 
 	}
 	return codes
 }
+
+// TestResultEntriesShareNoMemory: the rendered model's entries share
+// backing arrays for speed, so this checks that no entry can reach
+// another's, nor a second Build's: changing and appending to every list
+// and pointer of one entry leaves the other entries, and a fresh Build of
+// the same input, as they were.
+func TestResultEntriesShareNoMemory(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, ok := build(t, s)
+		if !ok || len(res.Config.Network.Ethernets) == 0 {
+			return
+		}
+		want, err := netplan.Marshal(res.Config)
+		require.NoError(t, err)
+		keys := make([]string, 0, len(res.Config.Network.Ethernets))
+		for k := range res.Config.Network.Ethernets {
+			keys = append(keys, k)
+		}
+		victim := keys[rapid.IntRange(0, len(keys)-1).Draw(t, "victim")]
+		e := res.Config.Network.Ethernets[victim]
+		for i := range e.Addresses {
+			e.Addresses[i] = "changed"
+		}
+		e.Addresses = append(e.Addresses, "appended")
+		for i := range e.Routes {
+			e.Routes[i].Via = "changed"
+			if e.Routes[i].Metric != nil {
+				*e.Routes[i].Metric = 7
+			}
+		}
+		e.Routes = append(e.Routes, netplan.Route{To: "appended"})
+		if e.Match != nil {
+			e.Match.MACAddress = "changed"
+		}
+		if ns := e.Nameservers; ns != nil {
+			ns.Addresses = append(ns.Addresses, "appended")
+			ns.Search = append(ns.Search, "appended")
+		}
+		delete(res.Config.Network.Ethernets, victim)
+
+		var others netplan.Config
+		require.NoError(t, yamlUnmarshalStrict(want, &others))
+		delete(others.Network.Ethernets, victim)
+		if len(others.Network.Ethernets) == 0 {
+			others.Network.Ethernets = nil
+		}
+		if len(res.Config.Network.Ethernets) == 0 {
+			res.Config.Network.Ethernets = nil
+		}
+		require.Equal(t, others, res.Config, "changing %s changed another entry", victim)
+
+		again, err := netconfig.Build(s.spec, s.options()...)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(again.YAML), "changing a Result changed a later Build")
+	})
+}
+
+func yamlUnmarshalStrict(data []byte, c *netplan.Config) error {
+	parsed, err := netplan.Parse(data)
+	*c = parsed
+	return err
+}
