@@ -1,6 +1,11 @@
 package netconfig_test
 
 import (
+	"bytes"
+	"fmt"
+	"net"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/guestnet/guestnet/netconfig"
@@ -64,17 +69,58 @@ func TestMACStringParseRoundTrip(t *testing.T) {
 	})
 }
 
+// macSyntax is ParseMAC's syntax written as regular expressions: six pairs
+// of hex digits, in either case, separated throughout by ':' or by '-'.
+var macSyntax = []*regexp.Regexp{
+	regexp.MustCompile(`^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$`),
+	regexp.MustCompile(`^[0-9a-fA-F]{2}(-[0-9a-fA-F]{2}){5}$`),
+}
+
+// FuzzParseMAC checks ParseMAC against its syntax and against the standard
+// library. The invariants: ParseMAC never panics; it accepts exactly the
+// strings macSyntax matches; what it accepts is the MAC net.ParseMAC reads
+// from the same string, and String gives the input in lower case with ':'
+// (the empty string for the all-zero MAC, which is the unset value), which
+// ParseMAC reads back as the same MAC; on error it returns the zero MAC and
+// an error that quotes the input.
 func FuzzParseMAC(f *testing.F) {
-	for _, s := range []string{"02:00:00:aa:bb:cc", "02-00-00-AA-BB-CC", "", "zz:zz:zz:zz:zz:zz", "02:00:00:aa:bb:c\n"} {
+	for _, s := range []string{
+		"02:00:00:aa:bb:cc", "02-00-00-AA-BB-CC", "", "zz:zz:zz:zz:zz:zz", "02:00:00:aa:bb:c\n",
+		"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "02:00-00:aa:bb:cc", "0200.00aa.bbcc", "02:00:00:aa:bb:cc:dd:ee",
+		"+2:00:00:aa:bb:cc", " 2:00:00:aa:bb:cc", "52:54:00:12:34:56", "\xff\xfe:00:00:aa:bb:cc",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := netconfig.ParseMAC(s)
+		want := macSyntax[0].MatchString(s) || macSyntax[1].MatchString(s)
 		if err != nil {
+			if want {
+				t.Fatalf("ParseMAC(%q) refused a well-formed MAC: %v", s, err)
+			}
+			if m != (netconfig.MAC{}) {
+				t.Fatalf("ParseMAC(%q) = %v with an error", s, m)
+			}
+			if !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) {
+				t.Fatalf("ParseMAC(%q): the error %q does not quote the input", s, err)
+			}
 			return
 		}
+		if !want {
+			t.Fatalf("ParseMAC(%q) accepted a malformed MAC as %v", s, m)
+		}
+		hw, err := net.ParseMAC(s)
+		if err != nil || !bytes.Equal(hw, m[:]) {
+			t.Fatalf("ParseMAC(%q) = %v, net.ParseMAC = %v, %v", s, m, hw, err)
+		}
 		if !m.IsValid() {
-			return // the all-zero address parses to the unset MAC
+			if m.String() != "" || strings.Trim(s, "0:-") != "" {
+				t.Fatalf("ParseMAC(%q) = the unset MAC, String %q", s, m.String())
+			}
+			return
+		}
+		if want := strings.ToLower(strings.ReplaceAll(s, "-", ":")); m.String() != want {
+			t.Fatalf("ParseMAC(%q).String() = %q, want %q", s, m.String(), want)
 		}
 		back, err := netconfig.ParseMAC(m.String())
 		if err != nil || back != m {

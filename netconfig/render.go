@@ -2,7 +2,6 @@ package netconfig
 
 import (
 	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/guestnet/guestnet/netconfig/netplan"
@@ -191,7 +190,3 @@ func (r *renderer) metric(m *uint32) *uint32 {
 	r.metrics = append(r.metrics, *m)
 	return &r.metrics[len(r.metrics)-1]
 }
-
-// guestInterfaceName is the name of the guest NIC at position i among the
-// VM's NICs: eth0 for the first, eth1 for the second, and so on.
-func guestInterfaceName(i int) string { return "eth" + strconv.Itoa(i) }

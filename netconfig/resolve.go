@@ -2,6 +2,8 @@ package netconfig
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // plan is what resolve decided for one network.
@@ -24,15 +26,23 @@ func resolve(spec Spec, o options) ([]plan, []Warning) {
 	// typical VM take one allocation.
 	warnings := make([]Warning, 0, 2*len(spec.Networks)+1)
 	plans := make([]plan, len(spec.Networks))
+	// The names resolve makes (eth0, vms/storage-net, ...) share one
+	// arena, a strings.Builder, whose strings stay valid as it grows.
+	var names strings.Builder
+	size := 0
+	for i, n := range spec.Networks {
+		size += len("eth") + digits(i) + len(spec.Namespace) + 1 + len(n.NetworkName)
+	}
+	names.Grow(size)
 	for i, n := range spec.Networks {
 		p := &plans[i]
 		p.index = i
 		path := newPath("networks").Index(i)
 		p.Network = n.Name
-		p.Name = guestInterfaceName(i)
+		p.Name = guestInterfaceName(&names, i)
 		p.PCIAddress = n.PCIAddress
 		if n.Source == SourceMultus {
-			p.NetworkName = qualify(spec.Namespace, n.NetworkName)
+			p.NetworkName = qualify(&names, spec.Namespace, n.NetworkName)
 		}
 		if o.status != nil {
 			p.status, p.hasStatus = o.status.NetworkStatus(spec.Networks, i)
@@ -143,17 +153,37 @@ func resolveMAC(p *plan, n Network, path fieldPath, o options) (Warning, bool) {
 }
 
 // qualify returns a NetworkAttachmentDefinition name as "namespace/name",
-// taking the namespace from ns when name has none.
-func qualify(ns, name string) string {
-	if name == "" || ns == "" {
+// taking the namespace from ns when name has none; a new string is written
+// to arena.
+func qualify(arena *strings.Builder, ns, name string) string {
+	if name == "" || ns == "" || strings.IndexByte(name, '/') >= 0 {
 		return name
 	}
-	for i := 0; i < len(name); i++ {
-		if name[i] == '/' {
-			return name
-		}
+	start := arena.Len()
+	arena.WriteString(ns)
+	arena.WriteByte('/')
+	arena.WriteString(name)
+	return arena.String()[start:]
+}
+
+// guestInterfaceName is the name of the guest NIC at position i among the
+// VM's NICs: eth0 for the first, eth1 for the second, and so on. It is
+// written to arena.
+func guestInterfaceName(arena *strings.Builder, i int) string {
+	start := arena.Len()
+	arena.WriteString("eth")
+	var b [20]byte
+	arena.Write(strconv.AppendInt(b[:0], int64(i), 10))
+	return arena.String()[start:]
+}
+
+// digits is the number of decimal digits of i ≥ 0.
+func digits(i int) int {
+	n := 1
+	for ; i >= 10; i /= 10 {
+		n++
 	}
-	return ns + "/" + name
+	return n
 }
 
 // macPath is the field the chosen MAC came from, for error messages: the

@@ -169,16 +169,17 @@ func (v *validator) ipConfig(path fieldPath, network string, c *IPConfig, r Role
 		}
 	}
 
-	subnets := v.addresses(path.Child("addresses"), c.Addresses)
+	var buf [8]netip.Prefix
+	subnets := v.addresses(path.Child("addresses"), c.Addresses, buf[:0])
 	v.gateways(path.Child("gateways"), c.Gateways, c.Addresses, subnets, static)
 	v.nameservers(path.Child("nameservers"), network, c.Nameservers)
 	v.routes(path.Child("routes"), c.Routes, c.Addresses, subnets, static)
 	v.mtu(path.Child("mtu"), c)
 }
 
-// addresses checks static addresses and returns their subnets.
-func (v *validator) addresses(path fieldPath, addrs []netip.Prefix) []netip.Prefix {
-	subnets := make([]netip.Prefix, 0, len(addrs))
+// addresses checks static addresses and returns their subnets, appended
+// to subnets.
+func (v *validator) addresses(path fieldPath, addrs []netip.Prefix, subnets []netip.Prefix) []netip.Prefix {
 	for j, a := range addrs {
 		p := path.Index(j)
 		if !a.IsValid() {
@@ -277,11 +278,6 @@ func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) 
 
 // routes checks extra routes.
 func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []netip.Prefix, static bool) {
-	type key struct {
-		to     netip.Prefix
-		metric uint32
-	}
-	seen := map[key]int{}
 	for j, r := range routes {
 		p := path.Index(j)
 		toOK := r.To.IsValid()
@@ -314,11 +310,14 @@ func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []neti
 		if !toOK {
 			continue
 		}
-		k := key{r.To, effectiveMetric(r.Via.Is4(), r.Metric)}
-		if prev, dup := seen[k]; dup {
+		metric := effectiveMetric(r.Via.Is4(), r.Metric)
+		if prev := slices.IndexFunc(routes[:j], func(q Route) bool {
+			// Only routes that passed the checks above count, as before them.
+			return q.To == r.To && q.Via.IsValid() && nextHopProblem(q.Via, addrs) == "" &&
+				q.Via.Is4() == q.To.Addr().Is4() && effectiveMetric(q.Via.Is4(), q.Metric) == metric
+		}); prev >= 0 {
 			v.add(field.Invalid(p.Child("to").path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
 		}
-		seen[k] = j
 		if r.IsDefault() && r.Via.Is6() && r.Metric != nil && v.opts.defaultRoute == DefaultRoutePortable {
 			v.add(field.Invalid(p.Child("metric").path(), *r.Metric,
 				"an IPv6 default route with a metric has no form that cloud-init 22.4's networkd, eni and sysconfig renderers apply "+
@@ -352,7 +351,7 @@ func (v *validator) mtu(path fieldPath, c *IPConfig) {
 
 // macs checks the resolved MACs: assignable and distinct.
 func (v *validator) macs(plans []plan) {
-	seen := map[MAC]int{}
+	seen := make(map[MAC]int, len(plans))
 	for i, p := range plans {
 		if !p.MAC.IsValid() {
 			continue
@@ -389,6 +388,67 @@ type defaultRoute struct {
 	pod     bool // on the pod network
 }
 
+// subnet is the subnet of address index of network network.
+type subnet struct {
+	prefix  netip.Prefix
+	network int
+	index   int
+}
+
+// overlappingSubnets warns of each subnet that overlaps one of another
+// network listed before it, naming the first. subnets are in VM order.
+//
+// Overlaps are rare, and checking every pair costs the square of the
+// number of subnets, so a sweep over the subnets sorted by first address
+// (O(n log n)) first tells whether there is any overlap between networks
+// at all; only then are the pairs checked, in order.
+func (v *validator) overlappingSubnets(spec Spec, plans []plan, subnets []subnet) {
+	if !anyOverlap(subnets) {
+		return
+	}
+	for k, m := range subnets {
+		for _, s := range subnets[:k] {
+			if s.network != m.network && s.prefix.Overlaps(m.prefix) {
+				v.warn(WarningOverlappingSubnets, plans[m.network].Network,
+					newPath("networks").Index(m.network).Child("ipConfig").Child("addresses").Index(m.index),
+					fmt.Sprintf("subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m.prefix, s.prefix, spec.Networks[s.network].Name))
+				break
+			}
+		}
+	}
+}
+
+// anyOverlap reports whether two subnets of different networks overlap.
+// Two prefixes overlap only when one holds the other, so after sorting by
+// first address (the shorter prefix first on a tie), every subnet that
+// holds a later one is on a stack of the subnets still open at its first
+// address.
+func anyOverlap(subnets []subnet) bool {
+	if len(subnets) < 2 {
+		return false
+	}
+	sorted := slices.Clone(subnets)
+	slices.SortFunc(sorted, func(a, b subnet) int {
+		if c := a.prefix.Addr().Compare(b.prefix.Addr()); c != 0 {
+			return c
+		}
+		return a.prefix.Bits() - b.prefix.Bits()
+	})
+	var open []subnet
+	for _, s := range sorted {
+		for len(open) > 0 && !open[len(open)-1].prefix.Contains(s.prefix.Addr()) {
+			open = open[:len(open)-1]
+		}
+		for _, o := range open {
+			if o.network != s.network {
+				return true
+			}
+		}
+		open = append(open, s)
+	}
+	return false
+}
+
 // path is the field the route comes from.
 func (d defaultRoute) path() fieldPath {
 	list := "gateways"
@@ -402,17 +462,13 @@ func (d defaultRoute) path() fieldPath {
 // overlapping subnets, default routes of one family with the same metric,
 // and default routes that take over the pod network's.
 func (v *validator) acrossNetworks(spec Spec, plans []plan) {
-	addrOwner := make(map[netip.Addr]int, len(plans)) // address → network index
-	type subnet struct {
-		prefix  netip.Prefix
-		network int
-	}
 	n := 0
 	for _, p := range plans {
 		if p.Configured {
 			n += len(p.ip.Addresses)
 		}
 	}
+	addrOwner := make(map[netip.Addr]int, n) // address → network index
 	subnets := make([]subnet, 0, n)
 	var defaults [2][]defaultRoute // IPv6, IPv4
 	podDHCP4, podDHCP6 := false, false
@@ -438,15 +494,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				continue
 			}
 			addrOwner[a.Addr()] = i
-			m := a.Masked()
-			for _, s := range subnets {
-				if s.network != i && s.prefix.Overlaps(m) {
-					v.warn(WarningOverlappingSubnets, p.Network, path.Child("addresses").Index(j),
-						fmt.Sprintf("subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m, s.prefix, spec.Networks[s.network].Name))
-					break
-				}
-			}
-			subnets = append(subnets, subnet{m, i})
+			subnets = append(subnets, subnet{a.Masked(), i, j})
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
 		for j, gw := range c.Gateways {
@@ -468,6 +516,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
+	v.overlappingSubnets(spec, plans, subnets)
 	for _, is4 := range []bool{true, false} {
 		routes := defaults[b2i(is4)]
 		fam := "IPv6"
