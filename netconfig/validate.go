@@ -388,6 +388,52 @@ type defaultRoute struct {
 	pod     bool // on the pod network
 }
 
+// addrOwners maps addresses to the index of the network that holds them:
+// a list searched in order while it is short (a VM has a handful of
+// addresses), a map past that.
+type addrOwners struct {
+	list []addrOwner
+	m    map[netip.Addr]int
+}
+
+type addrOwner struct {
+	addr    netip.Addr
+	network int
+}
+
+// shortList is how long a list stays a list before it becomes a map.
+const shortList = 16
+
+func (o *addrOwners) get(a netip.Addr) (int, bool) {
+	if o.m != nil {
+		n, ok := o.m[a]
+		return n, ok
+	}
+	for _, e := range o.list {
+		if e.addr == a {
+			return e.network, true
+		}
+	}
+	return 0, false
+}
+
+func (o *addrOwners) put(a netip.Addr, network int) {
+	if o.m == nil && len(o.list) < shortList {
+		if o.list == nil {
+			o.list = make([]addrOwner, 0, shortList)
+		}
+		o.list = append(o.list, addrOwner{a, network})
+		return
+	}
+	if o.m == nil {
+		o.m = make(map[netip.Addr]int, 4*shortList)
+		for _, e := range o.list {
+			o.m[e.addr] = e.network
+		}
+	}
+	o.m[a] = network
+}
+
 // subnet is the subnet of address index of network network.
 type subnet struct {
 	prefix  netip.Prefix
@@ -424,7 +470,14 @@ func (v *validator) overlappingSubnets(spec Spec, plans []plan, subnets []subnet
 // holds a later one is on a stack of the subnets still open at its first
 // address.
 func anyOverlap(subnets []subnet) bool {
-	if len(subnets) < 2 {
+	if len(subnets) <= shortList {
+		for k, a := range subnets {
+			for _, b := range subnets[:k] {
+				if a.network != b.network && a.prefix.Overlaps(b.prefix) {
+					return true
+				}
+			}
+		}
 		return false
 	}
 	sorted := slices.Clone(subnets)
@@ -468,7 +521,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			n += len(p.ip.Addresses)
 		}
 	}
-	addrOwner := make(map[netip.Addr]int, n) // address → network index
+	var owners addrOwners
 	subnets := make([]subnet, 0, n)
 	var defaults [2][]defaultRoute // IPv6, IPv4
 	podDHCP4, podDHCP6 := false, false
@@ -488,12 +541,12 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			if !a.IsValid() {
 				continue
 			}
-			if prev, dup := addrOwner[a.Addr()]; dup && prev != i {
+			if prev, dup := owners.get(a.Addr()); dup && prev != i {
 				v.add(field.Invalid(path.Child("addresses").Index(j).path(), a.String(),
 					fmt.Sprintf("the same address is on networks[%d] (%q)", prev, spec.Networks[prev].Name)))
 				continue
 			}
-			addrOwner[a.Addr()] = i
+			owners.put(a.Addr(), i)
 			subnets = append(subnets, subnet{a.Masked(), i, j})
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
