@@ -96,7 +96,8 @@ func resolve(spec Spec, o options) ([]plan, []Warning) {
 			Code: WarningNameFallback, Network: n.Name, Field: path.Child("macAddress").String(),
 			Message: fmt.Sprintf("no MAC is known for this network, so its NIC is matched by the name %s "+
 				"(its position among the VM's NICs); guests that name NICs predictably (enp1s0, ens4, ...) "+
-				"have no %s and leave it unconfigured: set macAddress on the VM interface or pass a MAC resolver",
+				"have no %s and leave it unconfigured, unless booted with net.ifnames=0: "+
+				"set macAddress on the VM interface or pass a MAC resolver",
 				p.Name, p.Name),
 		})
 	}

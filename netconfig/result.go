@@ -94,7 +94,11 @@ const (
 	WarningNotMultus WarningCode = "NotMultusAttachment"
 	// WarningNameFallback: no MAC is known for the network, so its NIC is
 	// matched by a kernel-style name (eth1, eth2, ...) that guests with
-	// predictable interface names (enp1s0, ...) do not use.
+	// predictable interface names (enp1s0, ...) do not use. Booted Debian
+	// 12 guests (cloud-init's netplan, eni and networkd renderers) named
+	// such a NIC enp2s0 and left it unconfigured; booted with
+	// net.ifnames=0 they named it eth1 and configured it
+	// (internal/guestvm, scenarios fallback and fallback-ifnames0).
 	WarningNameFallback WarningCode = "InterfaceNameFallback"
 	// WarningMACMismatch: the MAC in the spec differs from the one a
 	// resolver reported; the spec's MAC is used.
