@@ -27,7 +27,7 @@ const (
 )
 
 // supportedModes lists the modes, for error messages.
-var supportedModes = []Mode{ModeStatic, ModeDHCP, ModeNone}
+func supportedModes() []Mode { return []Mode{ModeStatic, ModeDHCP, ModeNone} }
 
 // validate checks the specs and the resolved plans and returns every
 // problem at once, plus warnings about valid but doubtful input.
@@ -141,7 +141,7 @@ func (v *validator) ipConfig(path fieldPath, network string, c *IPConfig, r Role
 		v.add(field.Required(path.Child("mode").path(), "one of static, dhcp or none"))
 	case ModeStatic, ModeDHCP, ModeNone:
 	default:
-		v.add(field.NotSupported(path.Child("mode").path(), c.Mode, supportedModes))
+		v.add(field.NotSupported(path.Child("mode").path(), c.Mode, supportedModes()))
 	}
 	if r == RolePod && c.Mode == ModeStatic {
 		v.add(field.Invalid(path.Child("mode").path(), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
