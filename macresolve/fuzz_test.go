@@ -2,6 +2,7 @@ package macresolve
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -9,17 +10,43 @@ import (
 )
 
 // FuzzNormalize checks that Normalize accepts exactly the well-formed MACs
-// a NIC can have, that what it accepts comes out in lower-case colon form
-// and parses back to itself, and that every error names the value.
+// a NIC can have (what netconfig.ParseMAC accepts, less the MACs whose
+// Problem is not empty), that what it accepts comes out in lower-case colon
+// form and parses back to itself, and that every error names the value and
+// comes with the zero MAC. Static, which checks every MAC as Normalize
+// does, must agree: it accepts the same strings, as the same MAC with
+// SourceStatic, and its error names the field macs[<network>].
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{
 		"02:7c:4e:00:00:01", "02-7C-4E-00-00-01", "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff",
 		"01:00:5e:00:00:01", "02:00-00:00:00:01", "02:00:00:00:00", "", "0g:00:00:00:00:00",
+		"03:00:00:00:00:01", "FE:FF:FF:FF:FF:FF", "02:7c:4e:00:00:01\n", "\u00a002:7c:4e:00:00:01",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		mac, err := Normalize(s)
+		parsed, perr := netconfig.ParseMAC(s)
+		if wantOK := perr == nil && parsed.Problem() == ""; wantOK != (err == nil) {
+			t.Fatalf("Normalize(%q): %v; ParseMAC: %v, %v (problem %q)", s, err, parsed, perr, parsed.Problem())
+		}
+		table, serr := Static(map[string]string{"net": s})
+		switch {
+		case s == "":
+			if serr == nil || !strings.Contains(serr.Error(), "macs[net]: Required value") {
+				t.Fatalf("Static with an empty MAC: %v", serr)
+			}
+		case (serr == nil) != (err == nil):
+			t.Fatalf("Normalize(%q): %v; Static: %v", s, err, serr)
+		case serr != nil:
+			if table != nil || !strings.Contains(serr.Error(), "macs[net]") {
+				t.Fatalf("Static(%q) = %v, %v: want no table and an error naming macs[net]", s, table, serr)
+			}
+		default:
+			if want := (Table{"net": {MAC: mac, Source: SourceStatic}}); !reflect.DeepEqual(table, want) {
+				t.Fatalf("Static(%q) = %v, want %v", s, table, want)
+			}
+		}
 		if err != nil {
 			if !strings.Contains(err.Error(), fmt.Sprintf("%q", s)) {
 				t.Fatalf("Normalize(%q): error %q does not name the value", s, err)

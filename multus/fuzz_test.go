@@ -2,17 +2,41 @@ package multus
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strings"
 	"testing"
 
+	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
 // FuzzParseNetworkStatus checks that ParseNetworkStatus never panics, that
-// it returns no entries with an error, and that what it accepts survives a
-// round trip: marshalled and parsed again it gives the same JSON and the
-// same value. (The first parse may differ from the second in the one way
-// that JSON cannot tell: an empty list, such as "ips": [], comes back as a
-// missing one, because the type's fields are omitempty.)
+// it returns no entries with an error, which then says what was wanted, and
+// that what it accepts survives a round trip: marshalled and parsed again
+// it gives the same JSON and the same value. (The first parse may differ
+// from the second in the one way that JSON cannot tell: an empty list, such
+// as "ips": [], comes back as a missing one, because the type's fields are
+// omitempty.) NetworkStatusFromPod must agree with it on a pod carrying the
+// annotation, wrapping its error with the pod's name.
+//
+// The entries accepted then go through a StatusResolver, over a VM with the
+// pod network, a Multus network per attachment the entries name and a
+// network of unspecified source per entry that names none. It must not
+// panic, and every status it returns must be one of the entries
+// (converted), fit the network's rules (the default entry for the pod
+// network only, the network's own attachment for a Multus network, one of
+// its pod interface names for a network of unspecified source), be a copy
+// that the caller may change, and not be given to two networks unless the
+// annotation holds two such entries. netconfig.Build with that resolver
+// must fail only with field errors, and otherwise write YAML that parses
+// back into its Config.
 func FuzzParseNetworkStatus(f *testing.F) {
 	for _, seed := range []string{
 		launcherStatus,
@@ -32,15 +56,26 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		`["vms/ext-net"]`,
 		`[{"name":"vms/ext-net","mtu":1e99}]`,
 		`[{"default":"true"}]`,
+		`[{"name":"k8s-pod-network","interface":"eth0","default":true},{"name":"ext-net","interface":"podb1f51a511f1","mac":"02:00:00:00:00:02","ips":["10.0.0.2","fd00::2","10.0.0.3/24"]},{"name":"vms/ext-net","interface":"net2","mac":"02:00:00:00:00:03"}]`,
+		`[{"name":"a","default":true},{"name":"b","default":true},{"interface":"net1"},{"interface":"net1"}]`,
+		`[{"name":"ext","interface":"net1","mac":"01:00:5e:00:00:01"},{"name":"ext","interface":"net1","mac":"01:00:5e:00:00:01"}]`,
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, annotation string) {
 		got, err := ParseNetworkStatus(annotation)
+		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "vms", Annotations: map[string]string{nadv1.NetworkStatusAnnot: annotation}}}
+		fromPod, podErr := NetworkStatusFromPod(pod)
 		if err != nil {
 			require.Nil(t, got, "entries returned with an error")
+			require.True(t, strings.HasPrefix(err.Error(), "annotation "+nadv1.NetworkStatusAnnot+": want a JSON array of network status objects: "), "%q", err)
+			require.Nil(t, fromPod)
+			require.EqualError(t, podErr, "pod vms/p: "+err.Error())
 			return
 		}
+		require.NoError(t, podErr)
+		require.Equal(t, got, fromPod, "NetworkStatusFromPod and ParseNetworkStatus disagree")
+		checkResolver(t, got)
 		first, err := json.Marshal(got)
 		require.NoError(t, err)
 		again, err := ParseNetworkStatus(string(first))
@@ -52,4 +87,84 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, again, third, "a second round trip changed the value")
 	})
+}
+
+// checkResolver checks a StatusResolver over statuses, as
+// FuzzParseNetworkStatus states.
+func checkResolver(t *testing.T, statuses []nadv1.NetworkStatus) {
+	const namespace = "vms"
+	r := NewStatusResolver(namespace, statuses)
+	spec := netconfig.Spec{Namespace: namespace, Networks: []netconfig.Network{{Name: "default", Source: netconfig.SourcePod}}}
+	converted := make([]netconfig.NetworkStatus, len(statuses))
+	for k, s := range statuses {
+		converted[k] = convert(namespace, s)
+		if len(spec.Networks) > 16 {
+			continue
+		}
+		n := netconfig.Network{Name: fmt.Sprintf("n%d", k), Binding: netconfig.BindingBridge, IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP}}
+		if s.Name != "" {
+			n.Source, n.NetworkName = netconfig.SourceMultus, s.Name
+		}
+		spec.Networks = append(spec.Networks, n)
+	}
+
+	given := make([]*netconfig.NetworkStatus, len(spec.Networks))
+	ordinal := 0
+	for i, n := range spec.Networks {
+		pod := isPodNetwork(n)
+		if !pod {
+			ordinal++
+		}
+		st, ok := r.NetworkStatus(spec.Networks, i)
+		if !ok {
+			require.Equal(t, netconfig.NetworkStatus{}, st)
+			continue
+		}
+		require.Contains(t, converted, st, "networks[%d] got a status that is no entry", i)
+		switch {
+		case pod:
+			require.True(t, st.Default, "the pod network got an entry not marked default")
+		case n.Source == netconfig.SourceMultus:
+			require.False(t, st.Default, "networks[%d] got the default entry", i)
+			require.Equal(t, qualify(namespace, n.NetworkName), st.NetworkName, "networks[%d] got another attachment's entry", i)
+		default:
+			require.False(t, st.Default, "networks[%d] got the default entry", i)
+			require.Contains(t, []string{PodInterfaceName(n.Name), OrdinalInterfaceName(ordinal)}, st.Interface, "networks[%d]", i)
+		}
+		for j := range st.IPs {
+			st.IPs[j] = netip.IPv6Loopback()
+		}
+		again, ok := r.NetworkStatus(spec.Networks, i)
+		require.True(t, ok)
+		require.Contains(t, converted, again, "the caller's change reached the resolver")
+		given[i] = &again
+	}
+	for i := range given {
+		for j := i + 1; j < len(given); j++ {
+			if given[i] == nil || given[j] == nil || isPodNetwork(spec.Networks[i]) || isPodNetwork(spec.Networks[j]) || !reflect.DeepEqual(*given[i], *given[j]) {
+				continue
+			}
+			same := 0
+			for _, c := range converted {
+				if reflect.DeepEqual(c, *given[i]) {
+					same++
+				}
+			}
+			require.Greater(t, same, 1, "networks[%d] and networks[%d] were given the same entry", i, j)
+		}
+	}
+
+	res, err := netconfig.Build(spec, netconfig.WithNetworkStatus(r))
+	if err != nil {
+		var invalid *netconfig.InvalidSpecError
+		require.ErrorAs(t, err, &invalid)
+		for _, fe := range invalid.Errors {
+			require.NotEmpty(t, fe.Field)
+		}
+		require.Equal(t, netconfig.Result{}, res)
+		return
+	}
+	cfg, err := netplan.Parse(res.YAML)
+	require.NoError(t, err, "%s", res.YAML)
+	require.Equal(t, res.Config, cfg)
 }

@@ -48,7 +48,9 @@
 //	    network-config) written into the directory DIR, taking the user
 //	    data from the --vm manifest's cloud-init volume when there is one.
 //
-// FILE may be "-" for standard input, for at most one of the flags.
+// FILE may be "-" for standard input, for at most one of the flags. Each
+// file may hold at most 1 MiB (specfile.MaxSize for the spec file, and the
+// internal manifest package's MaxSize for the others).
 //
 // The network config goes to standard output and each warning to standard
 // error, as "warning: <code>: network <name>: <message>"; the exit status
@@ -84,14 +86,12 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/guestnet/guestnet/cloudinit"
+	"github.com/guestnet/guestnet/internal/manifest"
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/specfile"
 )
-
-// maxManifestSize bounds what is read for --network-status and --vmi.
-const maxManifestSize = 16 << 20
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -416,18 +416,11 @@ func writeSeed(dir string, vm *kubevirtv1.VirtualMachine, networkConfig []byte) 
 
 // virtualMachine reads a VirtualMachine manifest from the file at path.
 func (in inputs) virtualMachine(path string) (*kubevirtv1.VirtualMachine, error) {
-	data, err := in.read(path, maxManifestSize)
+	data, err := in.read(path, manifest.MaxSize)
 	if err != nil {
 		return nil, err
 	}
-	var vm kubevirtv1.VirtualMachine
-	if err := yaml.Unmarshal(data, &vm); err != nil {
-		return nil, fmt.Errorf("not a VirtualMachine manifest: %w", err)
-	}
-	if vm.Kind != "" && vm.Kind != "VirtualMachine" {
-		return nil, fmt.Errorf("a %s manifest; want a VirtualMachine", vm.Kind)
-	}
-	return &vm, nil
+	return manifest.VirtualMachine(data)
 }
 
 // inputs reads the files named by the flags.
@@ -463,7 +456,7 @@ func (in inputs) read(path string, limit int64) ([]byte, error) {
 // the annotation's JSON array itself, or a Pod manifest carrying it. It
 // also returns notes worth a warning.
 func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, notes []string, err error) {
-	data, err := in.read(path, maxManifestSize)
+	data, err := in.read(path, manifest.MaxSize)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -472,14 +465,18 @@ func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, not
 		statuses, err := multus.ParseNetworkStatus(string(trimmed))
 		return statuses, nil, err
 	}
-	var pod corev1.Pod
-	if err := yaml.Unmarshal(data, &pod); err != nil {
-		return nil, nil, fmt.Errorf("neither the network-status annotation (a JSON array) nor a Pod manifest: %w", err)
+	pod, err := manifest.Pod(data)
+	var decodeErr *manifest.DecodeError
+	var kindErr *manifest.KindError
+	switch {
+	case errors.As(err, &decodeErr):
+		return nil, nil, fmt.Errorf("neither the network-status annotation (a JSON array) nor a Pod manifest: %w", decodeErr.Err)
+	case errors.As(err, &kindErr):
+		return nil, nil, fmt.Errorf("a %s manifest; want the network-status annotation (a JSON array) or a Pod manifest", kindErr.Kind)
+	case err != nil:
+		return nil, nil, err
 	}
-	if pod.Kind != "" && pod.Kind != "Pod" {
-		return nil, nil, fmt.Errorf("a %s manifest; want the network-status annotation (a JSON array) or a Pod manifest", pod.Kind)
-	}
-	statuses, err = multus.NetworkStatusFromPod(&pod)
+	statuses, err = multus.NetworkStatusFromPod(pod)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -492,18 +489,15 @@ func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, not
 // vmiMACs reads a VirtualMachineInstance manifest from the file at path
 // and returns the MACs of its interfaces.
 func (in inputs) vmiMACs(path string) (macresolve.Table, error) {
-	data, err := in.read(path, maxManifestSize)
+	data, err := in.read(path, manifest.MaxSize)
 	if err != nil {
 		return nil, err
 	}
-	var vmi kubevirtv1.VirtualMachineInstance
-	if err := yaml.Unmarshal(data, &vmi); err != nil {
-		return nil, fmt.Errorf("not a VirtualMachineInstance manifest: %w", err)
+	vmi, err := manifest.VirtualMachineInstance(data)
+	if err != nil {
+		return nil, err
 	}
-	if vmi.Kind != "" && vmi.Kind != "VirtualMachineInstance" {
-		return nil, fmt.Errorf("a %s manifest; want a VirtualMachineInstance", vmi.Kind)
-	}
-	return macresolve.FromVMI(&vmi)
+	return macresolve.FromVMI(vmi)
 }
 
 // report writes err to stderr, one line per problem, each prefixed with

@@ -242,6 +242,12 @@ func TestInvalidInput(t *testing.T) {
 			want:  []string{"error: --vmi -: a VirtualMachine manifest; want a VirtualMachineInstance"},
 		},
 		{
+			name:  "a manifest over the size limit",
+			stdin: "kind: VirtualMachine\n#" + strings.Repeat("x", 1<<20),
+			args:  []string{"--spec", specs + "seed.yaml", "--vm", "-"},
+			want:  []string{"error: --vm -: larger than the limit of 1048576 bytes"},
+		},
+		{
 			name:  "a VMI that is not YAML",
 			stdin: "kind: [",
 			args:  []string{"--spec", specs + "seed.yaml", "--vmi", "-"},

@@ -1,6 +1,9 @@
 package netplan_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"testing"
 	"unicode/utf8"
 
@@ -8,7 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	yamlv2 "go.yaml.in/yaml/v2"
+	yamlv3 "go.yaml.in/yaml/v3"
 	"pgregory.net/rapid"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 func metric(m uint32) *uint32 { return &m }
@@ -80,6 +85,24 @@ func TestParseRejectsWhatYAML11ReadsAsNonStrings(t *testing.T) {
 		{"yes", true}, {"On", true}, {"OFF", true},
 		{"y", false}, {"n", false}, {"yEs", false}, // PyYAML resolves these as str
 		{"example.internal", false},
+		// Found by FuzzParse's YAML 1.2 oracle and PyYAML: timestamps
+		// (which sigs.k8s.io/yaml reads as strings), and = and <<, which
+		// PyYAML resolves to tags it cannot construct (ConstructorError).
+		{"2001-12-14", true},                   // datetime.date
+		{"2001-13-45", true},                   // ValueError: month must be in 1..12
+		{"2001-1-2 3:04:05", true},             // datetime.datetime
+		{"2001-12-14t21:59:43.10-05:00", true}, // datetime.datetime
+		{"2001-12-14 21:59:43.10 Z", true},     // datetime.datetime
+		{"20011-12-14", false},                 // str
+		{"2001-12-14x", false},                 // str
+		{"=", true}, {"<<", true},
+	}
+	// Dates that PyYAML reads as strings but go.yaml.in/yaml/v3 as times
+	// (found by FuzzParse's YAML 1.2 oracle, which is v3) are refused too.
+	for _, value := range []string{"2001-1-2", "2001-12-1"} {
+		doc := "network:\n  version: 2\n  ethernets:\n    eth0:\n      nameservers: {search: [" + value + "]}\n"
+		_, err := netplan.Parse([]byte(doc))
+		require.ErrorContains(t, err, "the unquoted value "+value+" is a time, not a string, to YAML readers such as go.yaml.in/yaml/v3", value)
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
@@ -93,6 +116,113 @@ func TestParseRejectsWhatYAML11ReadsAsNonStrings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestParseRejectsPlainKeysThatAreNotStrings: sigs.k8s.io/yaml turns every
+// mapping key into a string, so that before the fix Parse read the
+// ethernets key on as "true" and 1 as "1" (found by FuzzParse, whose YAML
+// 1.2 oracle reads them as a boolean and an integer); cloud-init's PyYAML
+// reads them as True and 1. The keys here were read by PyYAML 6.0 as the
+// types named.
+func TestParseRejectsPlainKeysThatAreNotStrings(t *testing.T) {
+	tests := []struct {
+		key    string
+		reject bool
+	}{
+		{"on", true},                // True
+		{"No", true},                // False
+		{"true", true},              // True
+		{"1", true},                 // 1
+		{"0x1F", true},              // 31
+		{"52:54:00:12:34:56", true}, // 41135085296
+		{"~", true},                 // None
+		{"null", true},              // None
+		{"2001-12-14", true},        // datetime.date
+		{"1e3", true},               // str to PyYAML, but a float to YAML 1.2 readers
+		{"2001-1-2", true},          // str to PyYAML, but a time.Time key to go.yaml.in/yaml/v3
+		{`"on"`, false},
+		{"'1'", false},
+		{"eth0", false},
+		{"enp1s0", false},
+		{"y", false}, // str
+		{"=", false}, // str: PyYAML reads a value-tagged key as a string
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			doc := "network:\n  version: 2\n  ethernets:\n    " + tt.key + ":\n      dhcp4: true\n"
+			c, err := netplan.Parse([]byte(doc))
+			if tt.reject {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), "network.ethernets."+tt.key+": the unquoted key "+tt.key+" is not a string")
+				return
+			}
+			require.NoError(t, err)
+			assert.Len(t, c.Network.Ethernets, 1)
+		})
+	}
+
+	// The merge key is a key of its own kind, and a key that is an alias
+	// is checked as the scalar it names.
+	c, err := netplan.Parse([]byte("network:\n  version: 2\n  ethernets:\n    eth0: &e {dhcp4: true}\n    eth1:\n      <<: *e\n      dhcp6: true\n"))
+	require.NoError(t, err)
+	assert.True(t, c.Network.Ethernets["eth1"].DHCP4)
+	_, err = netplan.Parse([]byte("network:\n  version: 2\n  ethernets:\n    eth0: {set-name: &k \"a\", mtu: &n 1}\n    *n : {dhcp4: true}\n"))
+	require.ErrorContains(t, err, "the unquoted key 1 is not a string")
+}
+
+// TestParseRefusesKeysInAnotherCase: encoding/json matches keys to fields
+// without regard to case, so that before the fix Parse read DHCP4 as
+// dhcp4, and a document with both netwoRk and network as one network
+// (found by FuzzParse, whose YAML 1.2 oracle keeps the two apart), while
+// netplan refuses such keys and cloud-init ignores them.
+func TestParseRefusesKeysInAnotherCase(t *testing.T) {
+	tests := []struct{ doc, err string }{
+		{"netwoRk: {version: 2}\nnetwork: {version: 2}\n", `netwoRk: unknown key "netwoRk"; keys are case-sensitive: did you mean "network"?`},
+		{"network: {version: 2, ETHERNETS: {eth0: {dhcp4: true}}}", `network.ETHERNETS: unknown key "ETHERNETS"; keys are case-sensitive: did you mean "ethernets"?`},
+		{"network: {version: 2, ethernets: {eth0: {DHCP4: true}}}", `network.ethernets.eth0.DHCP4: unknown key "DHCP4"; keys are case-sensitive: did you mean "dhcp4"?`},
+		{"version: 2\nethernets: {eth0: {match: {MacAddress: \"02:00:00:00:00:01\"}}}", `ethernets.eth0.match.MacAddress: unknown key "MacAddress"; keys are case-sensitive: did you mean "macaddress"?`},
+		{"network: {version: 2, ethernets: {eth0: {routes: [{to: default, VIA: \"10.0.0.1\"}]}}}", `network.ethernets.eth0.routes[0].VIA: unknown key "VIA"; keys are case-sensitive: did you mean "via"?`},
+		{"network: {Version: 2}", `network.Version: unknown key "Version"; keys are case-sensitive: did you mean "version"?`},
+	}
+	for _, tt := range tests {
+		c, err := netplan.Parse([]byte(tt.doc))
+		require.Error(t, err, tt.doc)
+		assert.Equal(t, "netplan config: "+tt.err, err.Error())
+		assert.Equal(t, netplan.Config{}, c)
+	}
+	// Ethernets ids are names, not keys of the model: any case goes.
+	c, err := netplan.Parse([]byte("network: {version: 2, ethernets: {ETH0: {dhcp4: true}}}"))
+	require.NoError(t, err)
+	assert.True(t, c.Network.Ethernets["ETH0"].DHCP4)
+}
+
+// TestParseRefusesNull: sigs.k8s.io/yaml reads a null as the empty value,
+// so that before the fix Parse read `eth1:` as an entry with nothing set
+// (found by FuzzParse, whose YAML 1.2 oracle reads a null there); netplan
+// 0.106 refuses a null anywhere ("expected mapping", "invalid boolean
+// value 'null'"), and cloud-init 22.4's net-convert fails on these
+// (AttributeError: 'NoneType' object has no attribute 'get', TypeError:
+// 'NoneType' object is not iterable), as measured.
+func TestParseRefusesNull(t *testing.T) {
+	for _, tt := range []struct{ doc, path string }{
+		{"network:\n  version: 2\n  ethernets:\n    eth1:\n", "network.ethernets.eth1"},
+		{"network: {version: 2, ethernets: null}", "network.ethernets"},
+		{"network: {version: 2, ethernets: {eth1: {match: ~}}}", "network.ethernets.eth1.match"},
+		{"network: {version: 2, ethernets: {eth1: {nameservers: {search: null}}}}", "network.ethernets.eth1.nameservers.search"},
+		{"network: {version: 2, ethernets: {eth1: {addresses: [null]}}}", "network.ethernets.eth1.addresses[0]"},
+		{"network: {version: 2, ethernets: {eth1: {routes: [{to: NULL, via: \"10.0.0.1\"}]}}}", "network.ethernets.eth1.routes[0].to"},
+		{"network: {version: 2, ethernets: {eth1: {dhcp4: Null}}}", "network.ethernets.eth1.dhcp4"},
+		{"network: {version: 2, ethernets: {eth1: {set-name: !!null x}}}", "network.ethernets.eth1.set-name"},
+	} {
+		c, err := netplan.Parse([]byte(tt.doc))
+		require.Error(t, err, tt.doc)
+		assert.Equal(t, "netplan config: "+tt.path+": a null value, which netplan refuses and cloud-init cannot read; write a value or leave the key out", err.Error())
+		assert.Equal(t, netplan.Config{}, c)
+	}
+	// The text null, quoted, is a string.
+	c, err := netplan.Parse([]byte("network: {version: 2, ethernets: {eth1: {set-name: \"null\", match: {name: 'null'}}}}"))
+	require.NoError(t, err)
+	assert.Equal(t, "null", c.Network.Ethernets["eth1"].SetName)
 }
 
 func TestParse(t *testing.T) {
@@ -215,31 +345,181 @@ func hasHostileString(c netplan.Config) bool {
 	return false
 }
 
+// FuzzParse checks Parse and Marshal on arbitrary documents. The
+// invariants: Parse never panics, never modifies its input, gives the same
+// answer twice, and returns either a Config or an error, never both; what
+// it accepts has version 2, and a YAML 1.2 reader (go.yaml.in/yaml/v3)
+// reads the input as the same document: the same keys, all of them
+// strings, and the same strings and booleans at the same places (numbers
+// aside, where YAML 1.1 and 1.2 differ and Parse sides with cloud-init);
+// Marshal writes it without error, and Parse
+// reads that back into the same model (the same JSON encoding: an empty
+// list and a missing one are the same to netplan), which Marshal writes
+// again byte for byte; and sigs.k8s.io/yaml and go.yaml.in/yaml/v3 both
+// read Marshal's document into the generic value of the Config's JSON
+// encoding, so that no string, whatever it holds, is read as another type
+// or as structure.
 func FuzzParse(f *testing.F) {
 	seed, _ := netplan.Marshal(sample())
 	f.Add(seed)
 	f.Add([]byte("version: 2\nethernets: {eth0: {dhcp4: true}}\n"))
 	f.Add([]byte("network: {version: 2, ethernets: {eth0: {match: {macaddress: \"02:00:00:00:00:01\"}, set-name: eth0}}}"))
 	f.Add([]byte("a: &a [*a]"))
+	f.Add([]byte("network:\n  version: 2\n  ethernets:\n    \"on\":\n      addresses: []\n      match: {}\n      nameservers: {search: [\"a\\u0085b\", \"x\\ny: z\", \"\\t#c\", \"\\u2028\"]}\n      routes: [{to: default, via: \"fe80::1%eth0\", metric: 4294967295}]\n"))
+	f.Add([]byte("network: {version: 2, ethernets: {eth0: {mtu: 1e3}}}"))
+	f.Add([]byte("network: {version: 2, ethernets: {eth0: {match: {macaddress: 52:54:00:12:34:56}}}}"))
+	f.Add([]byte("network: {version: 2}\nnetwork: {version: 2}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<16 {
 			return
 		}
+		orig := bytes.Clone(data)
 		c, err := netplan.Parse(data)
+		require.Equal(t, orig, data, "Parse modified its input")
+		again, againErr := netplan.Parse(data)
+		require.Equal(t, c, again, "Parse is not deterministic")
+		require.Equal(t, err == nil, againErr == nil, "Parse is not deterministic")
 		if err != nil {
+			require.Equal(t, netplan.Config{}, c, "a Config with an error")
 			return
 		}
+		require.Equal(t, 2, c.Network.Version)
+		// A YAML 1.2 reader (go.yaml.in/yaml/v3) reads the same document:
+		// the same keys, strings and booleans at the same places. (Numbers
+		// are left out: YAML 1.1 and 1.2 read 017 as 15 and 17, and Parse
+		// sides with cloud-init's YAML 1.1.)
+		model := fuzzJSONValue(t, c)
+		require.Equal(t, withoutNumbers(model), withoutNumbers(yaml12Value(t, data)), "Parse reads another document than YAML 1.2 readers:\n%s", data)
 		out, err := netplan.Marshal(c)
-		if err != nil {
-			t.Fatalf("Marshal of a parsed config failed: %v", err)
-		}
+		require.NoError(t, err, "Marshal of a parsed config")
 		back, err := netplan.Parse(out)
-		if err != nil {
-			t.Fatalf("output does not parse: %v\n%s", err, out)
-		}
+		require.NoError(t, err, "Parse of Marshal's output:\n%s", out)
+		require.Equal(t, model, fuzzJSONValue(t, back), "a round trip changed the model:\n%s", out)
 		out2, err := netplan.Marshal(back)
-		if err != nil || string(out2) != string(out) {
-			t.Fatalf("round trip changed the document:\n%s\n---\n%s", out, out2)
-		}
+		require.NoError(t, err)
+		require.Equal(t, string(out), string(out2), "a round trip changed the document")
+
+		var viaSigs any
+		require.NoError(t, sigsyaml.Unmarshal(out, &viaSigs), "%s", out)
+		require.Equal(t, model, viaSigs, "sigs.k8s.io/yaml reads another document:\n%s", out)
+		var viaV3 any
+		require.NoError(t, yamlv3.Unmarshal(out, &viaV3), "%s", out)
+		require.Equal(t, model, fuzzJSONValue(t, viaV3), "go.yaml.in/yaml/v3 reads another document:\n%s", out)
 	})
+}
+
+// yaml12Value reads data, a document Parse accepted, with
+// go.yaml.in/yaml/v3 into the generic value of Parse's model: wrapped in
+// network when it is the bare form, and without the values that the
+// model's JSON encoding leaves out (null, false, zero, "", empty lists, an
+// empty ethernets).
+func yaml12Value(t *testing.T, data []byte) any {
+	t.Helper()
+	var doc any
+	require.NoError(t, yamlv3.Unmarshal(data, &doc), "Parse accepted a document that YAML 1.2 readers refuse")
+	top, ok := doc.(map[string]any)
+	require.True(t, ok, "Parse accepted a document whose top is %T to YAML 1.2 readers", doc)
+	if _, wrapped := top["network"]; !wrapped {
+		doc = map[string]any{"network": top}
+	}
+	requireStringKeys(t, doc, "")
+	return pruneEmpty(fuzzJSONValue(t, doc), "")
+}
+
+// requireStringKeys fails when a mapping of v, a value go.yaml.in/yaml/v3
+// decoded, has a key that is not a string.
+func requireStringKeys(t *testing.T, v any, path string) {
+	t.Helper()
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			requireStringKeys(t, e, path+"."+k)
+		}
+	case map[any]any:
+		for k := range v {
+			if _, ok := k.(string); !ok {
+				t.Fatalf("Parse accepted %s.%v, a key that is a %T, not a string, to YAML 1.2 readers", path, k, k)
+			}
+		}
+	case []any:
+		for i, e := range v {
+			requireStringKeys(t, e, fmt.Sprintf("%s[%d]", path, i))
+		}
+	}
+}
+
+// pruneEmpty removes from the mappings of v the entries that
+// encoding/json's omitempty, as the model uses it, leaves out.
+func pruneEmpty(v any, key string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range v {
+			e = pruneEmpty(e, k)
+			switch e := e.(type) {
+			case nil:
+				continue
+			case bool:
+				if !e {
+					continue
+				}
+			case float64:
+				if e == 0 {
+					continue
+				}
+			case string:
+				if e == "" {
+					continue
+				}
+			case []any:
+				if len(e) == 0 {
+					continue
+				}
+			case map[string]any:
+				if len(e) == 0 && k == "ethernets" {
+					continue
+				}
+			}
+			out[k] = e
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = pruneEmpty(e, key)
+		}
+		return out
+	}
+	return v
+}
+
+// withoutNumbers replaces every number in v with the string "<number>".
+func withoutNumbers(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = withoutNumbers(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = withoutNumbers(e)
+		}
+		return out
+	case float64:
+		return "<number>"
+	}
+	return v
+}
+
+// fuzzJSONValue returns v's JSON encoding decoded into a generic value.
+func fuzzJSONValue(t *testing.T, v any) any {
+	t.Helper()
+	js, err := json.Marshal(v)
+	require.NoError(t, err, "%#v", v)
+	var out any
+	require.NoError(t, json.Unmarshal(js, &out))
+	return out
 }

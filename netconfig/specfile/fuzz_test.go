@@ -1,15 +1,31 @@
 package specfile_test
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
-// FuzzParse: Parse never panics, and whatever it accepts Format writes
-// back as a file that Parse reads into the same Spec.
+// fieldOfFile matches the paths of the fields of a spec file.
+var fieldOfFile = regexp.MustCompile(`^(namespace|networks)([.\[]|$)`)
+
+// FuzzParse checks Parse and Format. The invariants: Parse never panics,
+// never modifies its input and gives the same answer twice; it refuses
+// input over MaxSize and returns either a Spec or an error, never both,
+// and the field errors of an *netconfig.InvalidSpecError all have a path
+// that names a field of the file (namespace or networks), or else are the
+// Forbidden error of an unknown key at the top; what it accepts
+// lists at most MaxNetworks networks, and Format writes it back as a file
+// that Parse reads into the same Spec, and that Format writes again byte
+// for byte.
 func FuzzParse(f *testing.F) {
 	for _, seed := range []string{
 		fullFile,
@@ -40,6 +56,10 @@ networks:
 		"- {name: a, ipConfig: {mode: static, routes: [{to: default, via: x, metric: -1}]}}",
 		"networks: [{name: yes, macAddress: 00:00:00:00:00:00}]",
 		"a: &x [*x]",
+		"networks:\n- name: a\n  name: b\n",
+		"networks: [{name: a}]\n---\nnetworks: [{name: b}]\n",
+		"networks: [{name: a, ipConfig: {mode: static, addresses: [10.0.0.1/24], mtu: 1e3, routes: [{to: 10.1.0.0/16, via: 10.0.0.254, metric: 4294967296}]}}]",
+		"networks: [{name: a, Binding: bridge, pod: }]",
 		"",
 		"[]",
 		"{}",
@@ -47,14 +67,36 @@ networks:
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		orig := bytes.Clone(data)
 		spec, err := specfile.Parse(data)
+		require.Equal(t, orig, data, "Parse modified its input")
+		again, againErr := specfile.Parse(data)
+		require.Equal(t, spec, again, "Parse is not deterministic")
+		require.Equal(t, fmt.Sprint(err), fmt.Sprint(againErr), "Parse is not deterministic")
 		if err != nil {
+			require.Equal(t, netconfig.Spec{}, spec, "a Spec with an error")
+			var invalid *netconfig.InvalidSpecError
+			if errors.As(err, &invalid) {
+				require.NotEmpty(t, invalid.Errors)
+				for _, fe := range invalid.Errors {
+					if !fieldOfFile.MatchString(fe.Field) {
+						// Only an unknown key may be outside the file's fields.
+						require.Equal(t, field.ErrorTypeForbidden, fe.Type, "%v", fe)
+						require.NotEmpty(t, fe.Field, "%v", fe)
+					}
+				}
+			}
 			return
 		}
+		require.LessOrEqual(t, len(data), specfile.MaxSize)
+		require.LessOrEqual(t, len(spec.Networks), specfile.MaxNetworks)
 		out, err := specfile.Format(spec)
 		require.NoError(t, err, "Format of what Parse accepted")
 		back, err := specfile.Parse(out)
 		require.NoError(t, err, "Parse of what Format wrote:\n%s", out)
 		require.Equal(t, spec, back, "Format wrote:\n%s", out)
+		out2, err := specfile.Format(back)
+		require.NoError(t, err)
+		require.Equal(t, string(out), string(out2), "Format is not a fixpoint")
 	})
 }
