@@ -464,7 +464,9 @@ func pruneEmpty(v any, key string) any {
 					continue
 				}
 			case float64:
-				if e == 0 {
+				// A route's metric is a pointer: 0 is a value, not an
+				// omitted field.
+				if e == 0 && k != "metric" {
 					continue
 				}
 			case string:
