@@ -19,7 +19,8 @@
 // with a Secret to create, above that size or when ForceSecret is given.
 // Whichever is used, the guest receives the input byte for byte. KubeVirt's admission webhook rejects inline
 // network data longer than 2048 bytes, so a VM that the webhook would
-// refuse is never produced. When the data moves back inline, the Secret a
+// refuse is never produced; nor is a Secret the API server would refuse:
+// data over MaxNetworkData (1 MiB, a Secret's limit) is an error. When the data moves back inline, the Secret a
 // previous call returned is no longer referenced; deleting it is up to the
 // caller.
 //

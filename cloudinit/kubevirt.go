@@ -24,6 +24,14 @@ import (
 // counted. So 2048 bytes are accepted inline and 2049 are not.
 const MaxInlineNetworkData = 2048
 
+// MaxNetworkData is the most network data, in bytes, that SetNetworkData,
+// SetNetworkDataVMI and SetConfigDriveNetworkData take: 1 MiB, the most
+// that a Kubernetes Secret holds (MaxSecretSize in the API server's
+// validation of core objects), so that the Secret they return for data too
+// large to be inline is one the API server accepts. More is refused with
+// an error naming the networkDataSecretRef the data would have gone to.
+const MaxNetworkData = 1 << 20
+
 // DefaultVolumeName is the name of the cloud-init volume, and of its disk,
 // that SetNetworkData and SetConfigDriveNetworkData add to a VM that has
 // none; WithVolumeName chooses another.
@@ -101,7 +109,8 @@ func ForceSecret() Option {
 // given by WithSecretName or else the VM's name followed by
 // "-networkdata", type Opaque, the data under SecretKey, and nothing else
 // (no owner reference, labels or annotations: the same input always gives
-// the same Secret). The Secret is nil when the data is inline.
+// the same Secret). The Secret is nil when the data is inline. Data longer
+// than MaxNetworkData, which no Secret can hold, is refused.
 //
 // Every problem is reported at once, in one aggregate error built from a
 // field.ErrorList naming the fields at fault, such as
@@ -152,7 +161,7 @@ func SetConfigDriveNetworkData(vm *kubevirtv1.VirtualMachine, networkDataJSON []
 	if vm.Spec.Template == nil {
 		return nil, nil, field.ErrorList{field.Required(field.NewPath("spec", "template"), "a VirtualMachine needs a template to carry a cloud-init volume")}.ToAggregate()
 	}
-	if len(networkDataJSON) > 0 && !json.Valid(networkDataJSON) {
+	if len(networkDataJSON) > 0 && len(networkDataJSON) <= MaxNetworkData && !json.Valid(networkDataJSON) {
 		return nil, nil, errors.New("cloudinit: the ConfigDrive network data is not valid JSON; cloud-init reads network_data.json as JSON")
 	}
 	out := vm.DeepCopy()
@@ -237,6 +246,9 @@ func setData(spec *kubevirtv1.VirtualMachineInstanceSpec, path *field.Path, kind
 
 	if len(data) == 0 {
 		errs = append(errs, field.Required(target.Child("networkData"), "the network data is empty; KubeVirt needs a non-empty network-data source"))
+	}
+	if len(data) > MaxNetworkData {
+		errs = append(errs, field.TooLong(target.Child("networkDataSecretRef"), "", MaxNetworkData))
 	}
 	useSecret := o.forceSecret || len(data) > MaxInlineNetworkData
 	secretName := o.secretName

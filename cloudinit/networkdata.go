@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
@@ -112,7 +114,8 @@ const (
 // Every entry must be matched by MAC address: ConfigDrive links are found
 // by MAC, so an entry matched by name only (netconfig's fallback when no
 // MAC is known) is an error, as are a match.name (which network_data.json
-// cannot express), a version other than 2, values that do not parse, and a
+// cannot express), a version other than 2, values that do not parse, text
+// that is not valid UTF-8 (which JSON cannot carry), and a
 // route or gateway whose family has no static address on its interface.
 // Every problem is reported, each with its path, such as
 // network.ethernets[eth1].match.macaddress. The same cfg always gives the
@@ -130,7 +133,7 @@ func NetworkDataJSON(cfg netplan.Config) ([]byte, error) {
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		path := root.Child("ethernets").Key(name)
+		path := root.Child("ethernets").Key(keyName(name))
 		link, networks, lerrs := linkOf(path, name, cfg.Network.Ethernets[name])
 		errs = append(errs, lerrs...)
 		doc.Links = append(doc.Links, link)
@@ -152,6 +155,17 @@ func NetworkDataJSON(cfg netplan.Config) ([]byte, error) {
 	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }
 
+// keyName returns an ethernets key for a field path,
+// network.ethernets[key]: as it is when it is printable text, else quoted
+// as Go quotes strings, so that a key holding a line break or a control
+// character cannot add a line of its own to a message.
+func keyName(key string) string {
+	if key != "" && utf8.ValidString(key) && strings.IndexFunc(key, func(r rune) bool { return !strconv.IsPrint(r) }) < 0 {
+		return key
+	}
+	return strconv.Quote(key)
+}
+
 // staticNet is a static address of an interface and its network.
 type staticNet struct {
 	prefix netip.Prefix
@@ -163,6 +177,21 @@ type staticNet struct {
 func linkOf(path *field.Path, name string, e netplan.Ethernet) (ndLink, []ndNetwork, field.ErrorList) {
 	var errs field.ErrorList
 	link := ndLink{ID: name, Type: "phy", MTU: e.MTU, Name: e.SetName}
+	// Text goes into the document as it is; encoding/json would write each
+	// byte that is not valid UTF-8 as U+FFFD, silently changing it.
+	if !utf8.ValidString(name) {
+		errs = append(errs, field.Invalid(path, name, "the ethernets key is not valid UTF-8"))
+	}
+	if !utf8.ValidString(e.SetName) {
+		errs = append(errs, field.Invalid(path.Child("set-name"), e.SetName, "not valid UTF-8"))
+	}
+	if e.Nameservers != nil {
+		for i, d := range e.Nameservers.Search {
+			if !utf8.ValidString(d) {
+				errs = append(errs, field.Invalid(path.Child("nameservers", "search").Index(i), d, "not valid UTF-8"))
+			}
+		}
+	}
 	switch {
 	case e.Match == nil || e.Match.MACAddress == "":
 		errs = append(errs, field.Required(path.Child("match", "macaddress"),
@@ -250,8 +279,9 @@ func linkOf(path *field.Path, name string, e netplan.Ethernet) (ndLink, []ndNetw
 		}
 		routes = append(routes, gw{path: p, to: to, via: via, metric: r.Metric})
 	}
+	homes := newRouteHomes(statics)
 	for _, r := range routes {
-		i := routeHome(statics, r.via)
+		i := homes.find(r.via)
 		if i < 0 {
 			errs = append(errs, field.Invalid(r.path, r.via.String(),
 				"network_data.json attaches routes to a static network of their family, and this interface has no static IPv"+family(r.via)+" address"))
@@ -301,21 +331,60 @@ func linkOf(path *field.Path, name string, e netplan.Ethernet) (ndLink, []ndNetw
 	return link, networks, errs
 }
 
-// routeHome returns the index of the static network a route via gw belongs
-// to: the first of gw's family whose subnet holds gw, or else the first of
-// gw's family; -1 when there is none.
-func routeHome(statics []staticNet, gw netip.Addr) int {
-	first := -1
+// routeHomes finds the static network a route via a next hop belongs to:
+// the first of the next hop's family whose subnet holds it, or else the
+// first of its family. It looks the next hop up once per prefix length in
+// use (at most 33 or 129), rather than scanning every address for every
+// route, which took time in O(routes × addresses): seconds for the tens of
+// thousands of each that a 1 MiB document netplan.Parse reads can hold.
+type routeHomes struct {
+	first4, first6 int
+	bits4, bits6   []int                // the prefix lengths of the statics of each family, ascending
+	bySubnet       map[netip.Prefix]int // a static's subnet -> the index of the first static in it
+}
+
+func newRouteHomes(statics []staticNet) routeHomes {
+	h := routeHomes{first4: -1, first6: -1, bySubnet: make(map[netip.Prefix]int, len(statics))}
 	for i, s := range statics {
-		if s.prefix.Addr().Is4() != gw.Is4() {
+		subnet := s.prefix.Masked()
+		if _, seen := h.bySubnet[subnet]; !seen {
+			h.bySubnet[subnet] = i
+		}
+		first, bits := &h.first6, &h.bits6
+		if s.prefix.Addr().Is4() {
+			first, bits = &h.first4, &h.bits4
+		}
+		if *first < 0 {
+			*first = i
+		}
+		if !slices.Contains(*bits, subnet.Bits()) {
+			*bits = append(*bits, subnet.Bits())
+		}
+	}
+	slices.Sort(h.bits4)
+	slices.Sort(h.bits6)
+	return h
+}
+
+// find returns the index of the static network of routes via gw, or -1
+// when there is none of its family.
+func (h routeHomes) find(gw netip.Addr) int {
+	first, bits := h.first6, h.bits6
+	if gw.Is4() {
+		first, bits = h.first4, h.bits4
+	}
+	best := -1
+	for _, b := range bits {
+		p, err := gw.Prefix(b)
+		if err != nil {
 			continue
 		}
-		if s.prefix.Masked().Contains(gw) {
-			return i
+		if i, ok := h.bySubnet[p]; ok && (best < 0 || i < best) {
+			best = i
 		}
-		if first < 0 {
-			first = i
-		}
+	}
+	if best >= 0 {
+		return best
 	}
 	return first
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
@@ -192,7 +195,7 @@ func Static(m map[string]string) (Table, error) {
 	root := field.NewPath("macs")
 	for _, network := range slices.Sorted(maps.Keys(m)) {
 		value := m[network]
-		path := root.Key(network)
+		path := root.Key(keyName(network))
 		switch {
 		case network == "":
 			errs = append(errs, field.Invalid(path, value, "the network name is empty"))
@@ -212,6 +215,17 @@ func Static(m map[string]string) (Table, error) {
 		return nil, errs.ToAggregate()
 	}
 	return t, nil
+}
+
+// keyName returns a network name for a field path, macs[name]: as it is
+// when it is printable text (or empty: macs[]), else quoted as Go quotes
+// strings, so that a name holding a line break or a control character
+// cannot add a line of its own to a message.
+func keyName(name string) string {
+	if utf8.ValidString(name) && strings.IndexFunc(name, func(r rune) bool { return !strconv.IsPrint(r) }) < 0 {
+		return name
+	}
+	return strconv.Quote(name)
 }
 
 // parse parses the MAC value found at path and checks that it can be the

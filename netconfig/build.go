@@ -19,6 +19,9 @@ import (
 //
 // Invalid input returns an *InvalidSpecError listing every problem with
 // the path of its field, and an empty Result: nothing partial is emitted.
+// A Spec past one of the limits MaxNetworks, MaxListLength and
+// MaxTextLength is refused with the fields past them only, before anything
+// else is checked.
 // Build does no I/O, keeps no state and does not modify spec, so it is
 // safe to call from many goroutines at once; the same input always gives
 // the same bytes.
@@ -28,6 +31,12 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 		if opt != nil {
 			opt(&o)
 		}
+	}
+
+	// Input past a limit (limits.go) is refused before any work whose cost
+	// grows with it.
+	if errs := limitErrors(spec); len(errs) > 0 {
+		return Result{}, &InvalidSpecError{Errors: errs}
 	}
 
 	plans, warnings := resolve(spec, o)

@@ -98,7 +98,7 @@ func coreTag(tag string) bool {
 	return false
 }
 
-// checkTag refuses an explicit tag outside coreTags on node n at path:
+// checkTag refuses an explicit tag that is not a coreTag on node n at path:
 // sigs.k8s.io/yaml reads !!binary as its decoded bytes and drops an
 // application's tag (!!python/object, !local), while PyYAML's safe_load
 // reads !!binary as bytes, not text, and refuses application tags.

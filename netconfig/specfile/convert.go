@@ -323,7 +323,9 @@ func FromSpec(spec netconfig.Spec) (File, error) {
 			out.Multus = &MultusNetwork{NetworkName: n.NetworkName}
 			text(path.Child("networkName"), n.NetworkName)
 		default:
-			errs = append(errs, field.NotSupported(path.Child("source"), n.Source, []netconfig.Source{netconfig.SourcePod, netconfig.SourceMultus}))
+			// As a string, which field.Error quotes with %q (a Source it
+			// writes as JSON, which leaves DEL and C1 controls as they are).
+			errs = append(errs, field.NotSupported(path.Child("source"), string(n.Source), []netconfig.Source{netconfig.SourcePod, netconfig.SourceMultus}))
 		}
 		if n.NetworkName != "" && n.Source != netconfig.SourceMultus {
 			errs = append(errs, field.Forbidden(path.Child("networkName"), "only a Multus network names a NetworkAttachmentDefinition"))
@@ -341,7 +343,7 @@ func FromSpec(spec netconfig.Spec) (File, error) {
 		switch c.Mode {
 		case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone:
 		default:
-			errs = append(errs, field.NotSupported(ipPath.Child("mode"), c.Mode, supportedModes))
+			errs = append(errs, field.NotSupported(ipPath.Child("mode"), string(c.Mode), supportedModes))
 		}
 		for _, a := range c.Addresses {
 			ic.Addresses = append(ic.Addresses, prefix(a))

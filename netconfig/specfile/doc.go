@@ -44,14 +44,18 @@
 // Parse is strict, because a typo must not silently drop configuration: a
 // field the format does not have, a field name in the wrong case, a value
 // of the wrong type (an unquoted `yes` where text is wanted, say), a
-// duplicate key and a second YAML document are all errors. Values that do
-// not parse (an address without a prefix length, a malformed MAC, an
-// unknown mode) are errors too. Parse reports the problems of fields, all
-// at once, in a *netconfig.InvalidSpecError, each as a field.Error whose
-// path follows the file (networks[1].ipConfig.addresses[0]), with the value
-// at fault and what to write instead; input that is not one well-formed
-// YAML or JSON document, including one with duplicate keys, is reported
-// with a plain error. Parse checks only that the file can be read: whether the values
+// duplicate key, a second YAML document and a YAML tag other than those of
+// the core schema (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map),
+// such as !!binary, !!timestamp or !!python/object, which would change a
+// value silently, are all errors. Values that do not parse (an address
+// without a prefix length, a malformed MAC, an unknown mode) are errors
+// too. Parse reports the problems of fields, all at once, in a
+// *netconfig.InvalidSpecError, each as a field.Error whose path follows
+// the file (networks[1].ipConfig.addresses[0]), with the value at fault
+// and what to write instead; input that is not one well-formed YAML or
+// JSON document, including one with duplicate keys, and a tag are
+// reported with a plain error (a tag's error names its path and line). Parse
+// checks only that the file can be read: whether the values
 // make sense together (a gateway outside the subnet, a static network
 // without an address, two networks with one name) is checked by
 // netconfig.Build, which reports in the same way. Build's paths name the
@@ -63,7 +67,10 @@
 // # Limits
 //
 // Parse refuses input larger than MaxSize (1 MiB) and files listing more
-// than MaxNetworks (4096) networks.
+// than MaxNetworks (4096) networks. YAML's aliases are bounded by the YAML
+// library (a document whose aliases expand far beyond its size is refused
+// as "excessive aliasing"), and so is nesting. netconfig.Build has limits
+// of its own, lower ones among them (netconfig.MaxNetworks).
 //
 // # Writing
 //

@@ -12,8 +12,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	yamlv2 "go.yaml.in/yaml/v2"
+	yamlv3 "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
@@ -53,6 +55,9 @@ func Parse(data []byte) (netconfig.Spec, error) {
 	j, err := yaml.YAMLToJSONStrict(data)
 	if err != nil {
 		return netconfig.Spec{}, fmt.Errorf("spec file: not a valid YAML or JSON document: %w", err)
+	}
+	if err := checkTags(data); err != nil {
+		return netconfig.Spec{}, fmt.Errorf("spec file: %w", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(j))
 	dec.UseNumber()
@@ -117,6 +122,84 @@ func countDocuments(data []byte) int {
 			return n
 		}
 	}
+}
+
+// coreTags are the tags of YAML's core schema, those of JSON's values. A
+// value written with one of them is checked against its field as any other
+// value is.
+var coreTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!seq": true, "!!map": true}
+
+// checkTags refuses YAML tags other than coreTags in data, a document that
+// sigs.k8s.io/yaml has read: the conversion to JSON hides them, and they
+// change values silently. !!binary text becomes its decoded bytes (invalid
+// UTF-8 among them, which JSON then turns into U+FFFD), !!timestamp a
+// reformatted date, and an application's tag such as !!python/object or
+// !local is dropped, leaving the value under it.
+func checkTags(data []byte) error {
+	if bytes.IndexByte(data, '!') < 0 {
+		return nil // every tag starts with '!'; most files have none to read twice for
+	}
+	var doc yamlv3.Node
+	if err := yamlv3.Unmarshal(data, &doc); err != nil {
+		// go.yaml.in/yaml/v2 read it; v3 is stricter in a few corners.
+		return fmt.Errorf("not a valid YAML or JSON document: %w", err)
+	}
+	var root *field.Path
+	if len(doc.Content) == 1 && doc.Content[0].Kind == yamlv3.SequenceNode {
+		root = field.NewPath("networks") // a bare list of networks
+	}
+	return walkTags(&doc, root)
+}
+
+// walkTags checks the tags of n and of the nodes under it, n being at path.
+// Aliases are not followed: their anchors are checked where they are.
+func walkTags(n *yamlv3.Node, path *field.Path) error {
+	if n.Style&yamlv3.TaggedStyle != 0 && !coreTags[n.Tag] {
+		where := "the document"
+		if path != nil {
+			where = path.String()
+		}
+		return fmt.Errorf("%s (line %d): the YAML tag %s is not part of the spec file format, which holds only text, numbers, booleans, lists and mappings; write the value without it", where, n.Line, n.Tag)
+	}
+	switch n.Kind {
+	case yamlv3.DocumentNode:
+		for _, c := range n.Content {
+			if err := walkTags(c, path); err != nil {
+				return err
+			}
+		}
+	case yamlv3.SequenceNode:
+		for i, c := range n.Content {
+			if err := walkTags(c, childPath(path, "").Index(i)); err != nil {
+				return err
+			}
+		}
+	case yamlv3.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := childPath(path, keyName(n.Content[i].Value))
+			if err := walkTags(n.Content[i], p); err != nil {
+				return err
+			}
+			if err := walkTags(n.Content[i+1], p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// childPath returns the path of field name under path, which is nil at the
+// top of the document; an empty name under nil is the top itself.
+func childPath(path *field.Path, name string) *field.Path {
+	switch {
+	case path != nil && name != "":
+		return path.Child(name)
+	case path != nil:
+		return path
+	case name != "":
+		return field.NewPath(name)
+	}
+	return field.NewPath("")
 }
 
 // networkType is the type of a network in the file.
@@ -252,14 +335,22 @@ func unknownField(path *field.Path, k string, t reflect.Type) *field.Error {
 	names := fieldNames(t)
 	detail := "unknown field"
 	best, bestDist := "", 3
+	lower := strings.ToLower(k)
 	for _, name := range names {
 		if strings.EqualFold(name, k) {
 			best, bestDist = name, 0
 			detail += fmt.Sprintf(`; field names are case-sensitive: did you mean %q?`, name)
 			break
 		}
-		// A suggestion more than a third of the name away is noise.
-		if d := editDistance(strings.ToLower(k), strings.ToLower(name)); d < bestDist && d <= max(1, len(name)/3) {
+		// A suggestion more than a third of the name away is noise. The
+		// distance is at least the difference in length, so a key far
+		// longer than any field name (a megabyte, say) is not compared in
+		// time proportional to its length times the name's.
+		limit := max(1, len(name)/3)
+		if abs(len(lower)-len(name)) > limit {
+			continue
+		}
+		if d := editDistance(lower, strings.ToLower(name)); d < bestDist && d <= limit {
 			best, bestDist = name, d
 		}
 	}
@@ -271,7 +362,25 @@ func unknownField(path *field.Path, k string, t reflect.Type) *field.Error {
 	} else {
 		detail += "; the fields here are " + strings.Join(names, ", ")
 	}
-	return field.Forbidden(path.Child(k), detail)
+	return field.Forbidden(path.Child(keyName(k)), detail)
+}
+
+// keyName returns an unknown key for a field path: as it is when it is
+// printable text, else quoted as Go quotes strings, so that a key holding
+// a line break or a control character cannot add a line of its own to a
+// message.
+func keyName(k string) string {
+	if k != "" && utf8.ValidString(k) && strings.IndexFunc(k, func(r rune) bool { return !strconv.IsPrint(r) }) < 0 {
+		return k
+	}
+	return strconv.Quote(k)
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.

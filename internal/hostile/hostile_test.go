@@ -1,0 +1,40 @@
+package hostile
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestReadersAgreeOnQuotedText checks the reductions themselves: the three
+// readers make the same Flat of a document that quotes its text.
+func TestReadersAgreeOnQuotedText(t *testing.T) {
+	doc := []byte("a:\n  b: [\"x\", 2, true, null, \"a: b\\n- c\"]\n  \"on\": {}\n\"1\": []\n")
+	want := Flat{
+		Path("a", "b", 0): "str:x", Path("a", "b", 1): "num:2", Path("a", "b", 2): "bool:true",
+		Path("a", "b", 3): "null", Path("a", "b", 4): "str:a: b\n- c", Path("a", "on"): "map:{}", Path("1"): "seq:[]",
+	}
+	v3, err := FlattenYAMLv3(doc)
+	require.NoError(t, err)
+	require.Equal(t, want, v3)
+	sigs, err := FlattenSigsYAML(doc)
+	require.NoError(t, err)
+	require.Equal(t, want, sigs)
+	py := PyYAML(t, [][]byte{doc})
+	require.NoError(t, py[0].Err)
+	require.Equal(t, want, py[0].Flat)
+}
+
+// TestPyYAMLSeesWhatYAML11Reads checks that the PyYAML reduction is not
+// vacuous: a plain on and an all-digit MAC are a boolean key and an
+// integer to it, and strings to go.yaml.in/yaml/v3.
+func TestPyYAMLSeesWhatYAML11Reads(t *testing.T) {
+	doc := []byte("on: 52:54:00:12:34:56\n")
+	py := PyYAML(t, [][]byte{doc, []byte("a: [")})
+	require.NoError(t, py[0].Err)
+	require.Equal(t, Flat{"<bool:true>": "num:41135085296"}, py[0].Flat)
+	require.Error(t, py[1].Err)
+	v3, err := FlattenYAMLv3(doc)
+	require.NoError(t, err)
+	require.Equal(t, Flat{"on": "str:52:54:00:12:34:56"}, v3)
+}
