@@ -16,8 +16,8 @@ type fieldPath struct {
 }
 
 // maxPathDepth is the depth of the deepest field path of a Spec,
-// networks[i].ipConfig.nameservers.addresses[j].
-const maxPathDepth = 8
+// networks[i].ipConfig.nameservers.addresses[j] (six segments).
+const maxPathDepth = 6
 
 // pathSegment is a field name, or an index when name is "".
 type pathSegment struct {

@@ -22,9 +22,9 @@ type plan struct {
 // resolve decides, for each network in VM order, its role, its guest
 // interface name and how its NIC is matched.
 func resolve(spec Spec, o options) ([]plan, []Warning) {
-	// Room for a warning or two per network, so that the warnings of a
-	// typical VM take one allocation.
-	warnings := make([]Warning, 0, 2*len(spec.Networks)+1)
+	// Room for a warning per network and two more, so that the warnings
+	// of a typical VM take one allocation.
+	warnings := make([]Warning, 0, len(spec.Networks)+2)
 	plans := make([]plan, len(spec.Networks))
 	// The names resolve makes (eth0, vms/storage-net, ...) share one
 	// arena, a strings.Builder, whose strings stay valid as it grows.

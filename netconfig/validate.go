@@ -395,7 +395,8 @@ type defaultRoute struct {
 // a list searched in order while it is short (a VM has a handful of
 // addresses), a map past that.
 type addrOwners struct {
-	list []addrOwner
+	list [shortList]addrOwner // on the caller's stack
+	n    int
 	m    map[netip.Addr]int
 }
 
@@ -412,7 +413,7 @@ func (o *addrOwners) get(a netip.Addr) (int, bool) {
 		n, ok := o.m[a]
 		return n, ok
 	}
-	for _, e := range o.list {
+	for _, e := range o.list[:o.n] {
 		if e.addr == a {
 			return e.network, true
 		}
@@ -421,16 +422,14 @@ func (o *addrOwners) get(a netip.Addr) (int, bool) {
 }
 
 func (o *addrOwners) put(a netip.Addr, network int) {
-	if o.m == nil && len(o.list) < shortList {
-		if o.list == nil {
-			o.list = make([]addrOwner, 0, shortList)
-		}
-		o.list = append(o.list, addrOwner{a, network})
+	if o.m == nil && o.n < shortList {
+		o.list[o.n] = addrOwner{a, network}
+		o.n++
 		return
 	}
 	if o.m == nil {
 		o.m = make(map[netip.Addr]int, 4*shortList)
-		for _, e := range o.list {
+		for _, e := range o.list[:o.n] {
 			o.m[e.addr] = e.network
 		}
 	}
@@ -525,7 +524,11 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		}
 	}
 	var owners addrOwners
-	subnets := make([]subnet, 0, n)
+	var subnetsBuf [shortList]subnet
+	subnets := subnetsBuf[:0]
+	if n > shortList {
+		subnets = make([]subnet, 0, n)
+	}
 	var defaults [2][]defaultRoute // IPv6, IPv4
 	podDHCP4, podDHCP6 := false, false
 	for i, p := range plans {
