@@ -584,7 +584,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		}
 		for k, d := range routes {
 			if prev := slices.IndexFunc(routes[:k], func(e defaultRoute) bool { return e.metric == d.metric }); prev >= 0 {
-				v.add(field.Invalid(d.path().path(), d.via.String(), fmt.Sprintf("a second %s default route with metric %d (the first is %s); give each default route a distinct metric with a route to: default", fam, d.metric, firstWithMetric(routes, d.metric))))
+				v.add(field.Invalid(d.path().path(), d.via.String(), fmt.Sprintf("a second %s default route with metric %d (the first is %s); give each default route a distinct metric with a route to: default", fam, d.metric, routes[prev].path())))
 			}
 		}
 		if !(is4 && podDHCP4 || !is4 && podDHCP6) {
@@ -602,16 +602,6 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			break
 		}
 	}
-}
-
-// firstWithMetric is the path of the first of routes with metric m.
-func firstWithMetric(routes []defaultRoute, m uint32) fieldPath {
-	for _, d := range routes {
-		if d.metric == m {
-			return d.path()
-		}
-	}
-	return fieldPath{}
 }
 
 // sameDomain reports whether a and b name the same DNS domain, ignoring
