@@ -2,8 +2,6 @@ package netconfig
 
 import (
 	"fmt"
-
-	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
 // Build turns a VM's network specs into the netplan v2 network config of
@@ -45,11 +43,11 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 		return Result{}, &InvalidSpecError{Errors: errs}
 	}
 
-	cfg := render(spec, plans, o)
-	out, err := netplan.Marshal(cfg)
+	cfg, out, err := render(plans, o)
 	if err != nil {
-		// The model holds only strings, numbers and booleans, so this
-		// cannot happen; it is reported rather than hidden all the same.
+		// The model holds only strings that validation has checked, so
+		// this cannot happen; it is reported rather than hidden all the
+		// same.
 		return Result{}, fmt.Errorf("netconfig: %w", err)
 	}
 	if len(cfg.Network.Ethernets) == 0 {

@@ -2,22 +2,46 @@ package netconfig
 
 import (
 	"net/netip"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
-// render writes the netplan model of valid plans. Its slices and pointers
-// share no memory with the spec (strings, being immutable, may).
+// render writes the netplan model of valid plans and its YAML, in one pass.
+// The model's slices and pointers share no memory with the spec (strings,
+// being immutable, may), nor with the YAML.
 //
-// A controller renders every VM on every reconcile, so render allocates
-// per config, not per value: the text of every address and MAC goes into
-// one arena (a strings.Builder, whose strings stay valid as it
-// grows), and the addresses, routes, matches and nameservers of all NICs
-// share one backing array each, every NIC's slice capped at its own
+// A controller renders every VM on every reconcile, so render formats each
+// address once, for the YAML and the model alike, and allocates per
+// config, not per value: the model's address and MAC text shares one arena
+// (a strings.Builder, whose strings stay valid as it grows), and the
+// addresses, routes, matches and nameservers of all
+// NICs share one backing array each, every NIC's slice capped at its own
 // length so that appending to one never writes into another.
-func render(spec Spec, plans []plan, o options) netplan.Config {
-	cfg := netplan.Config{Network: netplan.Network{Version: 2}}
+//
+// The YAML is what netplan.Marshal writes for the model, byte for byte
+// (TestYAMLIsMarshalOfConfig checks it over generated specs): the same
+// layout, and every value double-quoted. The values render writes itself
+// need no escape: address and MAC text, interface names, and search
+// domains, which validation has restricted to letters, digits, '-' and
+// '.'. Should a name or domain hold anything else, render returns
+// netplan.Marshal's bytes instead.
+func render(plans []plan, o options) (netplan.Config, []byte, error) {
+	cfg, out, ok := renderDirect(plans, o)
+	if !ok {
+		var err error
+		out, err = netplan.Marshal(cfg)
+		return cfg, out, err
+	}
+	return cfg, out, nil
+}
+
+// renderDirect writes the model and its YAML; ok is false when a name or
+// search domain needed an escape, and the YAML is then to be discarded.
+func renderDirect(plans []plan, o options) (cfg netplan.Config, out []byte, ok bool) {
+	cfg = netplan.Config{Network: netplan.Network{Version: 2}}
 	var n counts
 	for _, p := range plans {
 		if p.Configured {
@@ -25,96 +49,146 @@ func render(spec Spec, plans []plan, o options) netplan.Config {
 		}
 	}
 	if n.nics == 0 {
-		return cfg
+		return cfg, []byte("network:\n  version: 2\n"), true
 	}
+
+	// The ethernets keys in netplan.Marshal's order: sorted.
+	var orderBuf [16]int
+	order := orderBuf[:0]
+	for i, p := range plans {
+		if p.Configured {
+			order = append(order, i)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		switch x, y := plans[a].Name, plans[b].Name; {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+
 	r := renderer{
 		opts:    o,
+		buf:     make([]byte, 0, n.bytes+len("network:\n  version: 2\n  ethernets:\n")),
 		strs:    make([]string, 0, n.strs),
 		routes:  make([]netplan.Route, 0, n.routes),
 		metrics: make([]uint32, 0, n.metrics),
 		matches: make([]netplan.Match, 0, n.nics),
 		ns:      make([]netplan.Nameservers, 0, n.ns),
+		safe:    true,
 	}
-	r.arena.Grow(n.bytes)
+	r.arena.Grow(n.text)
+	r.buf = append(r.buf, "network:\n  version: 2\n  ethernets:\n"...)
 	cfg.Network.Ethernets = make(map[string]netplan.Ethernet, n.nics)
-	for _, p := range plans {
-		if !p.Configured {
-			continue
-		}
-		cfg.Network.Ethernets[p.Name] = r.ethernet(p, p.Name)
+	for _, i := range order {
+		cfg.Network.Ethernets[plans[i].Name] = r.ethernet(plans[i])
 	}
-	return cfg
+	return cfg, r.buf, r.safe
 }
 
 // counts are what a config's NICs need, to size render's arrays.
 type counts struct {
-	nics, strs, routes, metrics, ns, bytes int
+	nics, strs, routes, metrics, ns, text, bytes int
 }
 
-// The longest text forms of addresses with prefix lengths, to size the
-// arena (validation refuses zones and IPv4-mapped forms; should a longer
-// one come, the arena grows).
+// The buffer's size is estimated from typical text lengths (the longest
+// IPv4 form, and an IPv6 one of four groups with a prefix length); should a
+// config hold longer ones, the buffer grows.
 const (
-	maxText4 = len("255.255.255.255/32")
-	maxText6 = len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128")
+	typText4  = len("255.255.255.255/32")
+	typText6  = len("fd00:1234:5678::10/64") + 6
+	lineBytes = len(`        - ""` + "\n")
 )
 
-// textLen is the longest text of a's family.
+// textLen is the typical text of a's family, with its line.
 func textLen(a netip.Addr) int {
 	if a.Is4() {
-		return maxText4
+		return typText4 + lineBytes
 	}
-	return maxText6
+	return typText6 + lineBytes
 }
 
 func (n *counts) add(c *IPConfig) {
 	n.nics++
-	n.bytes += len("00:00:00:00:00:00")
+	n.bytes += 120 // the key, match, set-name, flags, mtu and list headers
 	n.strs += len(c.Addresses) + len(c.Nameservers.Addresses) + len(c.Nameservers.Search)
 	n.routes += len(c.Routes) + len(c.Gateways)
+	n.text += len("00:00:00:00:00:00") + (len(c.Addresses)+len(c.Nameservers.Addresses)+2*len(c.Routes)+len(c.Gateways))*typText6
 	for _, a := range c.Addresses {
 		n.bytes += textLen(a.Addr())
 	}
 	for _, a := range c.Nameservers.Addresses {
 		n.bytes += textLen(a)
 	}
+	for _, s := range c.Nameservers.Search {
+		n.bytes += len(s) + lineBytes
+	}
 	for _, r := range c.Routes {
 		n.bytes += textLen(r.To.Addr()) + textLen(r.Via)
-	}
-	for _, a := range c.Gateways {
-		n.bytes += textLen(a)
-	}
-	for _, r := range c.Routes {
+		if r.Metric != nil {
+			n.bytes += len("        metric: 100\n")
+		}
 		if r.Metric != nil {
 			n.metrics++
 		}
+	}
+	for _, a := range c.Gateways {
+		n.bytes += 2 * textLen(a)
 	}
 	if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
 		n.ns++
 	}
 }
 
-// renderer holds the arena and the shared backing arrays.
+// renderer holds the YAML, the arena of the model's text, and the shared
+// backing arrays of the model.
 type renderer struct {
 	opts    options
-	arena   strings.Builder
+	buf     []byte
+	arena   strings.Builder // its strings stay valid as it grows
 	scratch [64]byte
 	strs    []string
 	routes  []netplan.Route
 	metrics []uint32
 	matches []netplan.Match
 	ns      []netplan.Nameservers
+	safe    bool // every name and search domain is written as is
 }
 
-// bytes copies b into the arena.
-func (r *renderer) bytes(b []byte) string {
+// text writes a quoted value, made by appendText, to the YAML, and returns
+// it as a string of the arena.
+func (r *renderer) text(appendText func([]byte) []byte) string {
+	b := appendText(r.scratch[:0])
+	r.buf = append(r.buf, '"')
+	r.buf = append(r.buf, b...)
+	r.buf = append(r.buf, '"', '\n')
 	start := r.arena.Len()
 	r.arena.Write(b)
 	return r.arena.String()[start:]
 }
 
-func (r *renderer) addr(a netip.Addr) string     { return r.bytes(a.AppendTo(r.scratch[:0])) }
-func (r *renderer) prefix(p netip.Prefix) string { return r.bytes(p.AppendTo(r.scratch[:0])) }
+// raw writes s as a quoted value; s must need no escape (plainText).
+func (r *renderer) raw(s string) {
+	r.safe = r.safe && plainText(s)
+	r.buf = append(r.buf, '"')
+	r.buf = append(r.buf, s...)
+	r.buf = append(r.buf, '"', '\n')
+}
+
+// plainText reports whether s is non-empty and holds only letters,
+// digits, '-', '.' and '_', which stand for themselves in any scalar.
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // list appends n strings made by f to the shared array and returns them
 // as a slice of their own capacity.
@@ -129,64 +203,168 @@ func (r *renderer) list(n int, f func(i int) string) []string {
 	return r.strs[start:len(r.strs):len(r.strs)]
 }
 
-// ethernet writes one NIC's entry; name is its guest interface name.
-func (r *renderer) ethernet(p plan, name string) netplan.Ethernet {
-	var e netplan.Ethernet
-	if p.Match == MatchMAC {
-		r.matches = append(r.matches, netplan.Match{MACAddress: r.bytes(p.MAC.AppendText(r.scratch[:0]))})
-		e.Match = &r.matches[len(r.matches)-1]
-		e.SetName = name
-	}
+// route is a route of the output: a destination prefix, or a word for
+// text.
+type route struct {
+	to     netip.Prefix
+	via    netip.Addr
+	text   string // the destination's text when it is a word, not a prefix
+	metric *uint32
+}
+
+// ethernet writes one NIC's entry in netplan.Marshal's layout and returns
+// its model.
+func (r *renderer) ethernet(p plan) netplan.Ethernet {
 	c := p.ip
-	e.DHCP4 = c.Mode == ModeDHCP
-	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6
-	e.MTU = c.MTU
-	e.Addresses = r.list(len(c.Addresses), func(i int) string { return r.prefix(c.Addresses[i]) })
-	if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
-		r.ns = append(r.ns, netplan.Nameservers{
-			Addresses: r.list(len(c.Nameservers.Addresses), func(i int) string { return r.addr(c.Nameservers.Addresses[i]) }),
-			Search:    r.list(len(c.Nameservers.Search), func(i int) string { return c.Nameservers.Search[i] }),
-		})
-		e.Nameservers = &r.ns[len(r.ns)-1]
+	var e netplan.Ethernet
+
+	// The default routes and routes as the style writes them, and gateway6.
+	var routeBuf [8]route
+	routes := routeBuf[:0]
+	var gw6 netip.Addr
+	add := func(gw netip.Addr, metric *uint32) {
+		switch {
+		case r.opts.defaultRoute == DefaultRouteNetplan:
+			routes = append(routes, route{via: gw, text: "default", metric: metric})
+		case gw.Is4():
+			routes = append(routes, route{via: gw, text: "0.0.0.0/0", metric: metric})
+		default:
+			gw6 = gw
+		}
 	}
-	start := len(r.routes)
 	for _, gw := range c.Gateways {
-		r.defaultRoute(&e, gw, nil)
+		add(gw, nil)
 	}
 	for _, rt := range c.Routes {
 		if rt.IsDefault() {
-			r.defaultRoute(&e, rt.Via, rt.Metric)
+			add(rt.Via, rt.Metric)
 			continue
 		}
-		r.routes = append(r.routes, netplan.Route{To: r.prefix(rt.To), Via: r.addr(rt.Via), Metric: r.metric(rt.Metric)})
+		routes = append(routes, route{to: rt.To, via: rt.Via, metric: rt.Metric})
 	}
-	if len(r.routes) > start {
+	hasNS := len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0
+
+	r.safe = r.safe && plainText(p.Name) && netplanPlainKey(p.Name)
+	r.buf = append(r.buf, "    "...)
+	r.buf = append(r.buf, p.Name...)
+	if p.Match != MatchMAC && c.Mode != ModeDHCP && len(c.Addresses) == 0 && !gw6.IsValid() &&
+		!hasNS && len(routes) == 0 && c.MTU == 0 {
+		r.buf = append(r.buf, ": {}\n"...)
+		return e
+	}
+	r.buf = append(r.buf, ":\n"...)
+	if p.Match == MatchMAC {
+		r.buf = append(r.buf, "      match:\n        macaddress: "...)
+		r.matches = append(r.matches, netplan.Match{MACAddress: r.text(p.MAC.AppendText)})
+		e.Match = &r.matches[len(r.matches)-1]
+		r.buf = append(r.buf, "      set-name: "...)
+		r.raw(p.Name)
+		e.SetName = p.Name
+	}
+	if c.Mode == ModeDHCP {
+		e.DHCP4 = true
+		r.buf = append(r.buf, "      dhcp4: true\n"...)
+		if c.DHCP6 {
+			e.DHCP6 = true
+			r.buf = append(r.buf, "      dhcp6: true\n"...)
+		}
+	}
+	if len(c.Addresses) > 0 {
+		r.buf = append(r.buf, "      addresses:\n"...)
+		e.Addresses = r.list(len(c.Addresses), func(i int) string {
+			r.buf = append(r.buf, "      - "...)
+			return r.text(c.Addresses[i].AppendTo)
+		})
+	}
+	if gw6.IsValid() {
+		r.buf = append(r.buf, "      gateway6: "...)
+		e.Gateway6 = r.text(gw6.AppendTo)
+	}
+	if hasNS {
+		r.buf = append(r.buf, "      nameservers:\n"...)
+		var ns netplan.Nameservers
+		if len(c.Nameservers.Addresses) > 0 {
+			r.buf = append(r.buf, "        addresses:\n"...)
+			ns.Addresses = r.list(len(c.Nameservers.Addresses), func(i int) string {
+				r.buf = append(r.buf, "        - "...)
+				return r.text(c.Nameservers.Addresses[i].AppendTo)
+			})
+		}
+		if len(c.Nameservers.Search) > 0 {
+			r.buf = append(r.buf, "        search:\n"...)
+			ns.Search = r.list(len(c.Nameservers.Search), func(i int) string {
+				r.buf = append(r.buf, "        - "...)
+				r.raw(c.Nameservers.Search[i])
+				return c.Nameservers.Search[i]
+			})
+		}
+		r.ns = append(r.ns, ns)
+		e.Nameservers = &r.ns[len(r.ns)-1]
+	}
+	if len(routes) > 0 {
+		r.buf = append(r.buf, "      routes:\n"...)
+		start := len(r.routes)
+		for _, rt := range routes {
+			out := netplan.Route{To: rt.text}
+			r.buf = append(r.buf, "      - to: "...)
+			if rt.text != "" {
+				// "default" or "0.0.0.0/0": constants that need no escape.
+				r.buf = append(r.buf, '"')
+				r.buf = append(r.buf, rt.text...)
+				r.buf = append(r.buf, '"', '\n')
+			} else {
+				out.To = r.text(rt.to.AppendTo)
+			}
+			r.buf = append(r.buf, "        via: "...)
+			out.Via = r.text(rt.via.AppendTo)
+			if rt.metric != nil {
+				r.metrics = append(r.metrics, *rt.metric)
+				out.Metric = &r.metrics[len(r.metrics)-1]
+				r.buf = append(r.buf, "        metric: "...)
+				r.buf = strconv.AppendUint(r.buf, uint64(*rt.metric), 10)
+				r.buf = append(r.buf, '\n')
+			}
+			r.routes = append(r.routes, out)
+		}
 		e.Routes = r.routes[start:len(r.routes):len(r.routes)]
+	}
+	if c.MTU != 0 {
+		e.MTU = c.MTU
+		r.buf = append(r.buf, "      mtu: "...)
+		r.buf = strconv.AppendInt(r.buf, int64(c.MTU), 10)
+		r.buf = append(r.buf, '\n')
 	}
 	return e
 }
 
-// defaultRoute writes a default route via gw in the chosen style. In the
-// portable style an IPv4 default route is a route to 0.0.0.0/0 and an IPv6
-// one is gateway6 (validation has refused IPv6 default routes with metrics
-// there); see DefaultRoutePortable for why.
-func (r *renderer) defaultRoute(e *netplan.Ethernet, gw netip.Addr, metric *uint32) {
-	switch {
-	case r.opts.defaultRoute == DefaultRouteNetplan:
-		r.routes = append(r.routes, netplan.Route{To: "default", Via: r.addr(gw), Metric: r.metric(metric)})
-	case gw.Is4():
-		r.routes = append(r.routes, netplan.Route{To: "0.0.0.0/0", Via: r.addr(gw), Metric: r.metric(metric)})
-	default:
-		e.Gateway6 = r.addr(gw)
+// netplanPlainKey reports whether netplan.Marshal writes the ethernets key
+// s plain: it starts with a letter and is no word YAML 1.1 reads as a
+// boolean or null.
+func netplanPlainKey(s string) bool {
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false
 	}
+	switch len(s) {
+	case 1, 2, 3, 4, 5:
+		for _, w := range [...]string{"y", "n", "yes", "no", "on", "off", "true", "false", "null"} {
+			if equalFoldASCII(s, w) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
-// metric copies a metric into the shared array, so that the output shares
-// no memory with the input.
-func (r *renderer) metric(m *uint32) *uint32 {
-	if m == nil {
-		return nil
+// equalFoldASCII compares ASCII strings without regard to case.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
 	}
-	r.metrics = append(r.metrics, *m)
-	return &r.metrics[len(r.metrics)-1]
+	for i := 0; i < len(a); i++ {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
