@@ -227,27 +227,15 @@ func pinMACs(t *testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
 //     with predictable names (the kernel calls it enp2s0), and configured
 //     by every guest booted with net.ifnames=0.
 func scenarios() []scenario {
+	seedVM := seedVMExpectations()
 	return []scenario{
 		{
-			name:     "seed",
-			summary:  "the seed's example: pod network by DHCP, one Multus network with static IPv4, gateway and DNS",
-			networks: static(podNetwork(), seedExternal()),
-			warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
-			rows: []row{
-				{MACRename, "default", all("applied")},
-				{PodDHCP4, "default", all("applied")},
-				{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
-				{MACRename, "external", all("applied")},
-				{StaticIPv4, "external", all("applied")},
-				{DefaultRouteIPv4, "external", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
-				{Nameservers, "external", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
-			},
-			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
-				"eni-net-tools": {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
-				"networkd":      {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
-			},
+			name:          "seed",
+			summary:       "the seed's example: pod network by DHCP, one Multus network with static IPv4, gateway and DNS",
+			networks:      static(podNetwork(), seedExternal()),
+			warnings:      seedVM.warnings,
+			rows:          seedVM.rows,
+			defaultRoutes: seedVM.defaultRoutes,
 		},
 		{
 			name:    "dual-stack",
@@ -407,25 +395,35 @@ func scenarios() []scenario {
 			},
 		},
 		{
-			name:     "pin-macs",
-			summary:  "the seed's VM created without MACs: `macresolve.Pin`, then built with `macresolve.FromVM` as MAC resolver",
-			networks: pinMACs,
-			warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
-			rows: []row{
-				{MACRename, "default", all("applied")},
-				{PodDHCP4, "default", all("applied")},
-				{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
-				{MACRename, "external", all("applied")},
-				{StaticIPv4, "external", all("applied")},
-				{DefaultRouteIPv4, "external", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
-				{Nameservers, "external", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
-			},
-			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
-				"eni-net-tools": {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
-				"networkd":      {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
-			},
+			name:          "pin-macs",
+			summary:       "the seed's VM created without MACs: `macresolve.Pin`, then built with `macresolve.FromVM` as MAC resolver",
+			networks:      pinMACs,
+			warnings:      seedVM.warnings,
+			rows:          seedVM.rows,
+			defaultRoutes: seedVM.defaultRoutes,
+		},
+	}
+}
+
+// seedVMExpectations are what each image does with the seed's VM, which
+// the seed and pin-macs scenarios both boot.
+func seedVMExpectations() scenario {
+	return scenario{
+		warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
+		rows: []row{
+			{MACRename, "default", all("applied")},
+			{PodDHCP4, "default", all("applied")},
+			{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
+			{MACRename, "external", all("applied")},
+			{StaticIPv4, "external", all("applied")},
+			{DefaultRouteIPv4, "external", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+			{Nameservers, "external", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+		},
+		defaultRoutes: map[string][]string{
+			"netplan":       {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+			"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
+			"eni-net-tools": {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
+			"networkd":      {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
 		},
 	}
 }
