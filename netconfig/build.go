@@ -25,10 +25,16 @@ import (
 // the same bytes.
 func Build(spec Spec, opts ...Option) (Result, error) {
 	var o options
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+	if len(opts) > 0 {
+		// The options write through a pointer that escapes; only a build
+		// given options pays for the allocation.
+		po := new(options)
+		for _, opt := range opts {
+			if opt != nil {
+				opt(po)
+			}
 		}
+		o = *po
 	}
 
 	// Input past a limit (limits.go) is refused before any work whose cost
@@ -37,7 +43,13 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 		return Result{}, &InvalidSpecError{Errors: errs}
 	}
 
-	plans, warnings := resolve(spec, o)
+	ifaces := make([]Interface, len(spec.Networks))
+	var planBuf [shortList]plan // a typical VM's plans stay on the stack
+	plans := planBuf[:0]
+	if len(spec.Networks) > len(planBuf) {
+		plans = make([]plan, 0, len(spec.Networks))
+	}
+	plans, warnings := resolve(spec, o, ifaces, plans)
 	errs, warnings := validate(spec, plans, o, warnings)
 	if len(errs) > 0 {
 		return Result{}, &InvalidSpecError{Errors: errs}
@@ -57,9 +69,5 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 		})
 	}
 
-	ifaces := make([]Interface, len(plans))
-	for i, p := range plans {
-		ifaces[i] = p.Interface
-	}
 	return Result{YAML: out, Config: cfg, Interfaces: ifaces, Warnings: warnings}, nil
 }

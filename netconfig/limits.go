@@ -39,6 +39,14 @@ const (
 // allocates nothing for a spec within the limits: the paths are built only
 // for errors.
 func limitErrors(spec Spec) field.ErrorList {
+	if !pastLimits(spec) {
+		return nil
+	}
+	return limitProblems(spec)
+}
+
+// limitProblems lists each field of spec past a limit.
+func limitProblems(spec Spec) field.ErrorList {
 	var errs field.ErrorList
 	if len(spec.Namespace) > MaxTextLength {
 		errs = append(errs, field.TooLong(field.NewPath("namespace"), "", MaxTextLength))
@@ -93,4 +101,32 @@ func limitErrors(spec Spec) field.ErrorList {
 		}
 	}
 	return errs
+}
+
+// pastLimits reports whether anything in spec is past a limit: the quick
+// check that lets valid input skip limitErrors's detailed one.
+func pastLimits(spec Spec) bool {
+	if len(spec.Namespace) > MaxTextLength || len(spec.Networks) > MaxNetworks {
+		return true
+	}
+	for i := range spec.Networks {
+		n := &spec.Networks[i]
+		if max(len(n.Name), len(n.Source), len(n.NetworkName), len(n.Binding), len(n.PCIAddress)) > MaxTextLength {
+			return true
+		}
+		c := n.IPConfig
+		if c == nil {
+			continue
+		}
+		if len(c.Mode) > MaxTextLength ||
+			max(len(c.Addresses), len(c.Gateways), len(c.Routes), len(c.Nameservers.Addresses), len(c.Nameservers.Search)) > MaxListLength {
+			return true
+		}
+		for _, d := range c.Nameservers.Search {
+			if len(d) > MaxTextLength {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -14,15 +14,28 @@ func TestFieldPath(t *testing.T) {
 		got  fieldPath
 		want *field.Path
 	}{
-		{newPath("namespace"), field.NewPath("namespace")},
-		{newPath("networks").Index(3), field.NewPath("networks").Index(3)},
-		{newPath("networks").Index(1).Child("ipConfig").Child("routes").Index(0).Child("via"),
+		{newPath(segNamespace), field.NewPath("namespace")},
+		{newPath(segNetworks).Index(3), field.NewPath("networks").Index(3)},
+		{newPath(segNetworks).Index(1).Child(segIPConfig).Child(segRoutes).Index(0).Child(segVia),
 			field.NewPath("networks").Index(1).Child("ipConfig").Child("routes").Index(0).Child("via")},
-		{newPath("networks").Index(12).Child("ipConfig").Child("nameservers").Child("addresses").Index(2),
-			field.NewPath("networks").Index(12).Child("ipConfig").Child("nameservers").Child("addresses").Index(2)},
+		{newPath(segNetworks).Index(255).Child(segIPConfig).Child(segNameservers).Child(segAddresses).Index(63),
+			field.NewPath("networks").Index(255).Child("ipConfig").Child("nameservers").Child("addresses").Index(63)},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want.String(), tt.got.String())
 		assert.Equal(t, tt.want, tt.got.path())
+	}
+}
+
+// TestSegmentNames checks that every segment has a name of its own.
+func TestSegmentNames(t *testing.T) {
+	assert.Empty(t, segIndex.String())
+	seen := map[string]segment{}
+	for s := segIndex + 1; s < segCount; s++ {
+		name := s.String()
+		assert.NotEmpty(t, name, "segment %d", s)
+		prev, dup := seen[name]
+		assert.False(t, dup, "segments %d and %d are both %q", prev, s, name)
+		seen[name] = s
 	}
 }

@@ -149,7 +149,6 @@ type renderer struct {
 	opts    options
 	buf     []byte
 	arena   strings.Builder // its strings stay valid as it grows
-	scratch [64]byte
 	strs    []string
 	routes  []netplan.Route
 	metrics []uint32
@@ -158,16 +157,36 @@ type renderer struct {
 	safe    bool // every name and search domain is written as is
 }
 
-// text writes a quoted value, made by appendText, to the YAML, and returns
-// it as a string of the arena.
-func (r *renderer) text(appendText func([]byte) []byte) string {
-	b := appendText(r.scratch[:0])
+// addr, prefix and mac write a quoted value to the YAML, formatted in
+// place, and return its text as a string of the arena.
+func (r *renderer) addr(a netip.Addr) string {
 	r.buf = append(r.buf, '"')
-	r.buf = append(r.buf, b...)
+	start := len(r.buf)
+	r.buf = appendAddr(r.buf, a)
+	return r.keep(start)
+}
+
+func (r *renderer) prefix(p netip.Prefix) string {
+	r.buf = append(r.buf, '"')
+	start := len(r.buf)
+	r.buf = appendPrefix(r.buf, p)
+	return r.keep(start)
+}
+
+func (r *renderer) mac(m MAC) string {
+	r.buf = append(r.buf, '"')
+	start := len(r.buf)
+	r.buf = m.AppendText(r.buf)
+	return r.keep(start)
+}
+
+// keep closes the quoted value whose text starts at buf[start] and returns
+// that text as a string of the arena.
+func (r *renderer) keep(start int) string {
+	at := r.arena.Len()
+	r.arena.Write(r.buf[start:])
 	r.buf = append(r.buf, '"', '\n')
-	start := r.arena.Len()
-	r.arena.Write(b)
-	return r.arena.String()[start:]
+	return r.arena.String()[at:]
 }
 
 // raw writes s as a quoted value; s must need no escape (plainText).
@@ -255,7 +274,7 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 	r.buf = append(r.buf, ":\n"...)
 	if p.Match == MatchMAC {
 		r.buf = append(r.buf, "      match:\n        macaddress: "...)
-		r.matches = append(r.matches, netplan.Match{MACAddress: r.text(p.MAC.AppendText)})
+		r.matches = append(r.matches, netplan.Match{MACAddress: r.mac(p.MAC)})
 		e.Match = &r.matches[len(r.matches)-1]
 		r.buf = append(r.buf, "      set-name: "...)
 		r.raw(p.Name)
@@ -273,12 +292,12 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 		r.buf = append(r.buf, "      addresses:\n"...)
 		e.Addresses = r.list(len(c.Addresses), func(i int) string {
 			r.buf = append(r.buf, "      - "...)
-			return r.text(c.Addresses[i].AppendTo)
+			return r.prefix(c.Addresses[i])
 		})
 	}
 	if gw6.IsValid() {
 		r.buf = append(r.buf, "      gateway6: "...)
-		e.Gateway6 = r.text(gw6.AppendTo)
+		e.Gateway6 = r.addr(gw6)
 	}
 	if hasNS {
 		r.buf = append(r.buf, "      nameservers:\n"...)
@@ -287,7 +306,7 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 			r.buf = append(r.buf, "        addresses:\n"...)
 			ns.Addresses = r.list(len(c.Nameservers.Addresses), func(i int) string {
 				r.buf = append(r.buf, "        - "...)
-				return r.text(c.Nameservers.Addresses[i].AppendTo)
+				return r.addr(c.Nameservers.Addresses[i])
 			})
 		}
 		if len(c.Nameservers.Search) > 0 {
@@ -313,10 +332,10 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 				r.buf = append(r.buf, rt.text...)
 				r.buf = append(r.buf, '"', '\n')
 			} else {
-				out.To = r.text(rt.to.AppendTo)
+				out.To = r.prefix(rt.to)
 			}
 			r.buf = append(r.buf, "        via: "...)
-			out.Via = r.text(rt.via.AppendTo)
+			out.Via = r.addr(rt.via)
 			if rt.metric != nil {
 				r.metrics = append(r.metrics, *rt.metric)
 				out.Metric = &r.metrics[len(r.metrics)-1]

@@ -30,7 +30,7 @@ func TestRenderDirectWritesTypicalConfigs(t *testing.T) {
 	}}
 	for _, style := range []DefaultRouteStyle{DefaultRoutePortable, DefaultRouteNetplan} {
 		o := options{defaultRoute: style}
-		plans, warnings := resolve(spec, o)
+		plans, warnings := resolve(spec, o, make([]Interface, len(spec.Networks)), nil)
 		errs, _ := validate(spec, plans, o, warnings)
 		require.Empty(t, errs)
 		cfg, out, ok := renderDirect(plans, o)
@@ -40,7 +40,7 @@ func TestRenderDirectWritesTypicalConfigs(t *testing.T) {
 		require.Equal(t, string(want), string(out))
 	}
 
-	plans := []plan{{Interface: Interface{Name: "eth0", Configured: true}, ip: &IPConfig{Mode: ModeDHCP, Nameservers: Nameservers{Search: []string{"a b"}}}}}
+	plans := []plan{{Interface: &Interface{Name: "eth0", Configured: true}, ip: &IPConfig{Mode: ModeDHCP, Nameservers: Nameservers{Search: []string{"a b"}}}}}
 	_, _, ok := renderDirect(plans, options{})
 	require.False(t, ok, "a search domain with a space is written as is")
 }

@@ -8,24 +8,25 @@ import (
 
 // plan is what resolve decided for one network.
 type plan struct {
-	Interface
+	// Interface is the network's element of Result.Interfaces, which
+	// resolve fills in.
+	*Interface
 	// index is the network's position in Spec.Networks.
 	index int
 	// ip is the IP config that applies: the spec's, or DHCP for a pod
 	// network given none. It is nil when the NIC is not configured.
 	ip *IPConfig
-	// status is the network status, when the resolver had one.
-	status    NetworkStatus
-	hasStatus bool
 }
 
 // resolve decides, for each network in VM order, its role, its guest
-// interface name and how its NIC is matched.
-func resolve(spec Spec, o options) ([]plan, []Warning) {
+// interface name and how its NIC is matched. It fills in ifaces, one per
+// network, and appends the plans to plans, which Build keeps on its stack
+// for a typical VM.
+func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []Warning) {
 	// Room for a warning per network and two more, so that the warnings
 	// of a typical VM take one allocation.
 	warnings := make([]Warning, 0, len(spec.Networks)+2)
-	plans := make([]plan, len(spec.Networks))
+	var dhcp *IPConfig // the pod network's IP config when it has none
 	// The names resolve makes (eth0, vms/storage-net, ...) share one
 	// arena, a strings.Builder, whose strings stay valid as it grows.
 	var names strings.Builder
@@ -35,38 +36,43 @@ func resolve(spec Spec, o options) ([]plan, []Warning) {
 	}
 	names.Grow(size)
 	for i, n := range spec.Networks {
-		p := &plans[i]
-		p.index = i
-		path := newPath("networks").Index(i)
+		plans = append(plans, plan{Interface: &ifaces[i], index: i})
+		p := &plans[len(plans)-1]
+		path := newPath(segNetworks).Index(i)
 		p.Network = n.Name
 		p.Name = guestInterfaceName(&names, i)
 		p.PCIAddress = n.PCIAddress
 		if n.Source == SourceMultus {
 			p.NetworkName = qualify(&names, spec.Namespace, n.NetworkName)
 		}
+		var status NetworkStatus
+		hasStatus := false
 		if o.status != nil {
-			p.status, p.hasStatus = o.status.NetworkStatus(spec.Networks, i)
-			if p.hasStatus {
-				p.PodInterface = p.status.Interface
+			status, hasStatus = o.status.NetworkStatus(spec.Networks, i)
+			if hasStatus {
+				p.PodInterface = status.Interface
 				if p.NetworkName == "" {
-					p.NetworkName = p.status.NetworkName
+					p.NetworkName = status.NetworkName
 				}
 			}
 		}
 
-		p.Role = role(n, p.status, p.hasStatus)
+		p.Role = role(n, status, hasStatus)
 		switch p.Role {
 		case RolePod:
 			switch {
 			case o.omitPod:
 				if n.IPConfig != nil {
 					warnings = append(warnings, Warning{
-						Code: WarningIgnoredIPConfig, Network: n.Name, Field: path.Child("ipConfig").String(),
+						Code: WarningIgnoredIPConfig, Network: n.Name, Field: path.Child(segIPConfig).String(),
 						Message: "the pod network is left out of the output, so its IP config is not written",
 					})
 				}
 			case n.IPConfig == nil:
-				p.ip = &IPConfig{Mode: ModeDHCP}
+				if dhcp == nil {
+					dhcp = &IPConfig{Mode: ModeDHCP}
+				}
+				p.ip = dhcp
 			default:
 				p.ip = n.IPConfig
 			}
@@ -81,7 +87,7 @@ func resolve(spec Spec, o options) ([]plan, []Warning) {
 		}
 		p.Configured = p.ip != nil
 
-		if w, ok := resolveMAC(p, n, path, o); ok {
+		if w, ok := resolveMAC(p, n, path, o, status, hasStatus); ok {
 			warnings = append(warnings, w)
 		}
 		if !p.Configured {
@@ -93,7 +99,7 @@ func resolve(spec Spec, o options) ([]plan, []Warning) {
 		}
 		p.Match = MatchName
 		warnings = append(warnings, Warning{
-			Code: WarningNameFallback, Network: n.Name, Field: path.Child("macAddress").String(),
+			Code: WarningNameFallback, Network: n.Name, Field: path.Child(segMACAddress).String(),
 			Message: fmt.Sprintf("no MAC is known for this network, so its NIC is matched by the name %s "+
 				"(its position among the VM's NICs); guests that name NICs predictably (enp1s0, ens4, ...) "+
 				"have no %s and leave it unconfigured, unless booted with net.ifnames=0: "+
@@ -129,7 +135,7 @@ func role(n Network, st NetworkStatus, hasStatus bool) Role {
 // resolveMAC picks the NIC's MAC: the spec's, else the MAC resolver's, else
 // the network status's for bindings that hand the pod interface's MAC to
 // the guest. It returns a warning when the spec and a resolver disagree.
-func resolveMAC(p *plan, n Network, path fieldPath, o options) (Warning, bool) {
+func resolveMAC(p *plan, n Network, path fieldPath, o options, status NetworkStatus, hasStatus bool) (Warning, bool) {
 	var fromResolver MAC
 	if o.macs != nil {
 		if m, ok := o.macs.MAC(n.Name); ok && m.IsValid() {
@@ -141,14 +147,14 @@ func resolveMAC(p *plan, n Network, path fieldPath, o options) (Warning, bool) {
 		p.MAC, p.MACSource = n.MAC, MACFromSpec
 		if fromResolver.IsValid() && fromResolver != n.MAC {
 			return Warning{
-				Code: WarningMACMismatch, Network: n.Name, Field: path.Child("macAddress").String(),
+				Code: WarningMACMismatch, Network: n.Name, Field: path.Child(segMACAddress).String(),
 				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s; the spec's MAC is used", n.MAC, fromResolver),
 			}, true
 		}
 	case fromResolver.IsValid():
 		p.MAC, p.MACSource = fromResolver, MACFromResolver
-	case p.hasStatus && p.status.MAC.IsValid() && (n.Binding == BindingBridge || n.Binding == BindingSRIOV):
-		p.MAC, p.MACSource = p.status.MAC, MACFromNetworkStatus
+	case hasStatus && status.MAC.IsValid() && (n.Binding == BindingBridge || n.Binding == BindingSRIOV):
+		p.MAC, p.MACSource = status.MAC, MACFromNetworkStatus
 	}
 	return Warning{}, false
 }
@@ -190,9 +196,9 @@ func digits(i int) int {
 // macPath is the field the chosen MAC came from, for error messages: the
 // spec's macAddress, or the network for a MAC from outside the spec.
 func (p plan) macPath() fieldPath {
-	path := newPath("networks").Index(p.index)
+	path := newPath(segNetworks).Index(p.index)
 	if p.MACSource == MACFromSpec {
-		return path.Child("macAddress")
+		return path.Child(segMACAddress)
 	}
 	return path
 }

@@ -36,34 +36,33 @@ func supportedModes() []Mode { return []Mode{ModeStatic, ModeDHCP, ModeNone} }
 // The warnings are appended to warnings, which resolve returned.
 func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.ErrorList, []Warning) {
 	v := validator{opts: o, warnings: warnings}
-	root := newPath("networks")
+	root := newPath(segNetworks)
 	if spec.Namespace != "" {
 		for _, msg := range dns1123LabelProblems(spec.Namespace) {
-			v.add(field.Invalid(newPath("namespace").path(), spec.Namespace, msg))
+			v.add(field.Invalid(newPath(segNamespace).path(), spec.Namespace, msg))
 		}
 	}
 
-	names := map[string]int{}
-	pciAddrs := map[string]int{}
+	var names, pciAddrs firstIndex[string]
 	podAt := -1
 	for i, n := range spec.Networks {
 		path := root.Index(i)
 		v.network(path, n)
 		if n.Name != "" {
-			if j, dup := names[n.Name]; dup {
-				v.add(field.Invalid(path.Child("name").path(), n.Name, fmt.Sprintf("networks[%d] has the same name; network names are unique within a VM", j)))
+			if j, dup := names.get(n.Name); dup {
+				v.add(field.Invalid(path.Child(segName).path(), n.Name, fmt.Sprintf("networks[%d] has the same name; network names are unique within a VM", j)))
 			} else {
-				names[n.Name] = i
+				names.put(n.Name, i)
 			}
 		}
 		if n.PCIAddress != "" {
-			if j, dup := pciAddrs[n.PCIAddress]; dup {
-				v.add(field.Invalid(path.Child("pciAddress").path(), n.PCIAddress, fmt.Sprintf("networks[%d] has the same PCI address", j)))
+			if j, dup := pciAddrs.get(n.PCIAddress); dup {
+				v.add(field.Invalid(path.Child(segPCIAddress).path(), n.PCIAddress, fmt.Sprintf("networks[%d] has the same PCI address", j)))
 			} else {
-				pciAddrs[n.PCIAddress] = i
+				pciAddrs.put(n.PCIAddress, i)
 			}
 		}
-		p := plans[i]
+		p := &plans[i]
 		if p.Role == RolePod {
 			if podAt >= 0 {
 				v.add(field.Invalid(path.path(), n.Name, fmt.Sprintf("a VM has at most one pod network and networks[%d] (%q) is one already", podAt, spec.Networks[podAt].Name)))
@@ -71,7 +70,7 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 			podAt = i
 		}
 		if n.IPConfig != nil {
-			v.ipConfig(path.Child("ipConfig"), n.Name, n.IPConfig, p.Role)
+			v.ipConfig(path.Child(segIPConfig), n.Name, n.IPConfig, p.Role)
 		}
 	}
 	v.macs(plans)
@@ -84,56 +83,65 @@ type validator struct {
 	opts     options
 	errs     field.ErrorList
 	warnings []Warning
+	// fields holds the text of the warnings' field paths, one arena for
+	// all (its strings stay valid as it grows).
+	fields strings.Builder
 }
 
 func (v *validator) add(e *field.Error) { v.errs = append(v.errs, e) }
 
 func (v *validator) warn(code WarningCode, network string, path fieldPath, msg string) {
-	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: path.String(), Message: msg})
+	if v.fields.Cap() == 0 {
+		v.fields.Grow(256) // a handful of paths
+	}
+	var b [64]byte
+	start := v.fields.Len()
+	v.fields.Write(path.appendTo(b[:0]))
+	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: v.fields.String()[start:], Message: msg})
 }
 
 // network checks a network's own fields other than its IP config.
 func (v *validator) network(path fieldPath, n Network) {
 	if n.Name == "" {
-		v.add(field.Required(path.Child("name").path(), "every network needs the name it has in the VM spec"))
+		v.add(field.Required(path.Child(segName).path(), "every network needs the name it has in the VM spec"))
 	} else if msg := textProblem(n.Name, 253); msg != "" {
-		v.add(field.Invalid(path.Child("name").path(), n.Name, msg))
+		v.add(field.Invalid(path.Child(segName).path(), n.Name, msg))
 	}
 
 	switch n.Source {
 	case SourceUnspecified, SourcePod:
 		if n.NetworkName != "" {
-			v.add(field.Forbidden(path.Child("networkName").path(), "only a Multus network names a NetworkAttachmentDefinition"))
+			v.add(field.Forbidden(path.Child(segNetworkName).path(), "only a Multus network names a NetworkAttachmentDefinition"))
 		}
 	case SourceMultus:
 		if n.NetworkName == "" {
-			v.add(field.Required(path.Child("networkName").path(), "a Multus network names its NetworkAttachmentDefinition, as name or namespace/name"))
+			v.add(field.Required(path.Child(segNetworkName).path(), "a Multus network names its NetworkAttachmentDefinition, as name or namespace/name"))
 		} else {
 			for _, msg := range attachmentNameProblems(n.NetworkName) {
-				v.add(field.Invalid(path.Child("networkName").path(), n.NetworkName, msg))
+				v.add(field.Invalid(path.Child(segNetworkName).path(), n.NetworkName, msg))
 			}
 		}
 	default:
 		// As a string, which field.Error quotes with %q; a Source it would
 		// write as JSON, leaving DEL, C1 controls and the like unescaped.
-		v.add(field.NotSupported(path.Child("source").path(), string(n.Source), []Source{SourcePod, SourceMultus}))
+		v.add(field.NotSupported(path.Child(segSource).path(), string(n.Source), []Source{SourcePod, SourceMultus}))
 	}
 
 	if n.Binding != "" {
 		if msg := bindingProblem(n.Binding); msg != "" {
-			v.add(field.Invalid(path.Child("binding").path(), n.Binding, msg))
+			v.add(field.Invalid(path.Child(segBinding).path(), n.Binding, msg))
 		} else if n.Binding == BindingMasquerade && n.Source == SourceMultus {
-			v.add(field.Invalid(path.Child("binding").path(), n.Binding, "the masquerade binding is only for the pod network"))
+			v.add(field.Invalid(path.Child(segBinding).path(), n.Binding, "the masquerade binding is only for the pod network"))
 		}
 	}
 
 	if n.MAC.IsValid() {
 		if msg := n.MAC.Problem(); msg != "" {
-			v.add(field.Invalid(path.Child("macAddress").path(), n.MAC.String(), msg))
+			v.add(field.Invalid(path.Child(segMACAddress).path(), n.MAC.String(), msg))
 		}
 	}
 	if n.PCIAddress != "" && !isPCIAddress(n.PCIAddress) {
-		v.add(field.Invalid(path.Child("pciAddress").path(), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
+		v.add(field.Invalid(path.Child(segPCIAddress).path(), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
 	}
 }
 
@@ -141,43 +149,43 @@ func (v *validator) network(path fieldPath, n Network) {
 func (v *validator) ipConfig(path fieldPath, network string, c *IPConfig, r Role) {
 	switch c.Mode {
 	case "":
-		v.add(field.Required(path.Child("mode").path(), "one of static, dhcp or none"))
+		v.add(field.Required(path.Child(segMode).path(), "one of static, dhcp or none"))
 	case ModeStatic, ModeDHCP, ModeNone:
 	default:
-		v.add(field.NotSupported(path.Child("mode").path(), string(c.Mode), supportedModes())) // a string, quoted: see source
+		v.add(field.NotSupported(path.Child(segMode).path(), string(c.Mode), supportedModes())) // a string, quoted: see source
 	}
 	if r == RolePod && c.Mode == ModeStatic {
-		v.add(field.Invalid(path.Child("mode").path(), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
+		v.add(field.Invalid(path.Child(segMode).path(), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
 	}
 
 	static := c.Mode == ModeStatic
 	switch {
 	case static && len(c.Addresses) == 0:
-		v.add(field.Required(path.Child("addresses").path(), "static mode needs at least one address, such as 192.168.0.200/24"))
+		v.add(field.Required(path.Child(segAddresses).path(), "static mode needs at least one address, such as 192.168.0.200/24"))
 	case !static && len(c.Addresses) > 0:
-		v.add(field.Forbidden(path.Child("addresses").path(), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
+		v.add(field.Forbidden(path.Child(segAddresses).path(), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
 	}
 	if !static && len(c.Gateways) > 0 {
-		v.add(field.Forbidden(path.Child("gateways").path(), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
+		v.add(field.Forbidden(path.Child(segGateways).path(), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
 	}
 	if c.DHCP6 && c.Mode != ModeDHCP {
-		v.add(field.Forbidden(path.Child("dhcp6").path(), "DHCPv6 is only for dhcp mode"))
+		v.add(field.Forbidden(path.Child(segDHCP6).path(), "DHCPv6 is only for dhcp mode"))
 	}
 	if c.Mode == ModeNone {
 		if len(c.Routes) > 0 {
-			v.add(field.Forbidden(path.Child("routes").path(), "mode none assigns no address, so no route can go through the interface"))
+			v.add(field.Forbidden(path.Child(segRoutes).path(), "mode none assigns no address, so no route can go through the interface"))
 		}
 		if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
-			v.add(field.Forbidden(path.Child("nameservers").path(), "mode none configures no DNS"))
+			v.add(field.Forbidden(path.Child(segNameservers).path(), "mode none configures no DNS"))
 		}
 	}
 
 	var buf [8]netip.Prefix
-	subnets := v.addresses(path.Child("addresses"), c.Addresses, buf[:0])
-	v.gateways(path.Child("gateways"), c.Gateways, c.Addresses, subnets, static)
-	v.nameservers(path.Child("nameservers"), network, c.Nameservers)
-	v.routes(path.Child("routes"), c.Routes, c.Addresses, subnets, static)
-	v.mtu(path.Child("mtu"), c)
+	subnets := v.addresses(path.Child(segAddresses), c.Addresses, buf[:0])
+	v.gateways(path.Child(segGateways), c.Gateways, c.Addresses, subnets, static)
+	v.nameservers(path.Child(segNameservers), network, c.Nameservers)
+	v.routes(path.Child(segRoutes), c.Routes, c.Addresses, subnets, static)
+	v.mtu(path.Child(segMTU), c)
 }
 
 // addresses checks static addresses and returns their subnets, appended
@@ -249,11 +257,12 @@ func (v *validator) gateways(path fieldPath, gws []netip.Addr, addrs, subnets []
 // nameservers checks DNS servers and search domains.
 func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) {
 	if len(ns.Addresses) > maxNameservers {
-		v.warn(WarningTooManyNameservers, network, path.Child("addresses"),
+		v.warn(WarningTooManyNameservers, network, path.Child(segAddresses),
 			fmt.Sprintf("%d nameservers are given but glibc's resolver uses only the first %d", len(ns.Addresses), maxNameservers))
 	}
+	addrs, search := path.Child(segAddresses), path.Child(segSearch)
 	for j, a := range ns.Addresses {
-		p := path.Child("addresses").Index(j)
+		p := addrs.Index(j)
 		switch {
 		case !a.IsValid():
 			v.add(field.Invalid(p.path(), "", "not an IP address"))
@@ -268,7 +277,7 @@ func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) 
 		}
 	}
 	for j, d := range ns.Search {
-		p := path.Child("search").Index(j)
+		p := search.Index(j)
 		if msg := dnsNameProblem(d); msg != "" {
 			v.add(field.Invalid(p.path(), d, msg))
 			continue
@@ -285,29 +294,29 @@ func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []neti
 		p := path.Index(j)
 		toOK := r.To.IsValid()
 		if !toOK {
-			v.add(field.Invalid(p.Child("to").path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
+			v.add(field.Invalid(p.Child(segTo).path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
 		} else if r.To != r.To.Masked() {
 			toOK = false
-			v.add(field.Invalid(p.Child("to").path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
+			v.add(field.Invalid(p.Child(segTo).path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
 		} else if r.To.Addr().Is4In6() {
 			toOK = false
-			v.add(field.Invalid(p.Child("to").path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
+			v.add(field.Invalid(p.Child(segTo).path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
 		}
 		if !r.Via.IsValid() {
-			v.add(field.Required(p.Child("via").path(), "every route needs a next hop"))
+			v.add(field.Required(p.Child(segVia).path(), "every route needs a next hop"))
 			continue
 		}
 		if msg := nextHopProblem(r.Via, addrs); msg != "" {
-			v.add(field.Invalid(p.Child("via").path(), r.Via.String(), msg))
+			v.add(field.Invalid(p.Child(segVia).path(), r.Via.String(), msg))
 			continue
 		}
 		if toOK && r.To.Addr().Is4() != r.Via.Is4() {
-			v.add(field.Invalid(p.Child("via").path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
+			v.add(field.Invalid(p.Child(segVia).path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
 			continue
 		}
 		if static {
 			if msg := reachProblem(r.Via, subnets); msg != "" {
-				v.add(field.Invalid(p.Child("via").path(), r.Via.String(), msg))
+				v.add(field.Invalid(p.Child(segVia).path(), r.Via.String(), msg))
 			}
 		}
 		if !toOK {
@@ -319,10 +328,10 @@ func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []neti
 			return q.To == r.To && q.Via.IsValid() && nextHopProblem(q.Via, addrs) == "" &&
 				q.Via.Is4() == q.To.Addr().Is4() && effectiveMetric(q.Via.Is4(), q.Metric) == metric
 		}); prev >= 0 {
-			v.add(field.Invalid(p.Child("to").path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
+			v.add(field.Invalid(p.Child(segTo).path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
 		}
 		if r.IsDefault() && r.Via.Is6() && r.Metric != nil && v.opts.defaultRoute == DefaultRoutePortable {
-			v.add(field.Invalid(p.Child("metric").path(), *r.Metric,
+			v.add(field.Invalid(p.Child(segMetric).path(), *r.Metric,
 				"an IPv6 default route with a metric has no form that cloud-init 22.4's networkd, eni and sysconfig renderers apply "+
 					"(they turn ::/0 into ::/64 and reject to: default); drop the metric, or build with DefaultRouteNetplan "+
 					"for guests with netplan 0.103+ or cloud-init 25.3+"))
@@ -354,7 +363,7 @@ func (v *validator) mtu(path fieldPath, c *IPConfig) {
 
 // macs checks the resolved MACs: assignable and distinct.
 func (v *validator) macs(plans []plan) {
-	seen := make(map[MAC]int, len(plans))
+	var seen firstIndex[MAC]
 	for i, p := range plans {
 		if !p.MAC.IsValid() {
 			continue
@@ -367,7 +376,7 @@ func (v *validator) macs(plans []plan) {
 				continue
 			}
 		}
-		if j, dup := seen[p.MAC]; dup {
+		if j, dup := seen.get(p.MAC); dup {
 			detail := fmt.Sprintf("networks[%d] (%q) has the same MAC", j, plans[j].Network)
 			if p.MACSource != MACFromSpec {
 				detail += fmt.Sprintf(" (this one from the %s)", p.MACSource)
@@ -375,7 +384,7 @@ func (v *validator) macs(plans []plan) {
 			v.add(field.Invalid(p.macPath().path(), p.MAC.String(), detail))
 			continue
 		}
-		seen[p.MAC] = i
+		seen.put(p.MAC, i)
 	}
 }
 
@@ -391,49 +400,51 @@ type defaultRoute struct {
 	pod     bool // on the pod network
 }
 
-// addrOwners maps addresses to the index of the network that holds them:
-// a list searched in order while it is short (a VM has a handful of
-// addresses), a map past that.
-type addrOwners struct {
-	list [shortList]addrOwner // on the caller's stack
+// firstIndex maps keys to the index where each was first seen: a list
+// searched in order while it is short (a VM has a handful of networks and
+// addresses), a map past that. Its zero value is empty and lives wherever
+// its owner does, on the stack for validate's.
+type firstIndex[K comparable] struct {
+	list [shortList]keyIndex[K]
 	n    int
-	m    map[netip.Addr]int
+	m    map[K]int
 }
 
-type addrOwner struct {
-	addr    netip.Addr
-	network int
+type keyIndex[K comparable] struct {
+	key   K
+	index int
 }
 
 // shortList is how long a list stays a list before it becomes a map.
 const shortList = 16
 
-func (o *addrOwners) get(a netip.Addr) (int, bool) {
-	if o.m != nil {
-		n, ok := o.m[a]
-		return n, ok
+func (f *firstIndex[K]) get(k K) (int, bool) {
+	if f.m != nil {
+		i, ok := f.m[k]
+		return i, ok
 	}
-	for _, e := range o.list[:o.n] {
-		if e.addr == a {
-			return e.network, true
+	for _, e := range f.list[:f.n] {
+		if e.key == k {
+			return e.index, true
 		}
 	}
 	return 0, false
 }
 
-func (o *addrOwners) put(a netip.Addr, network int) {
-	if o.m == nil && o.n < shortList {
-		o.list[o.n] = addrOwner{a, network}
-		o.n++
+// put records that k was first seen at index i; k must not be there yet.
+func (f *firstIndex[K]) put(k K, i int) {
+	if f.m == nil && f.n < shortList {
+		f.list[f.n] = keyIndex[K]{k, i}
+		f.n++
 		return
 	}
-	if o.m == nil {
-		o.m = make(map[netip.Addr]int, 4*shortList)
-		for _, e := range o.list[:o.n] {
-			o.m[e.addr] = e.network
+	if f.m == nil {
+		f.m = make(map[K]int, 4*shortList)
+		for _, e := range f.list[:f.n] {
+			f.m[e.key] = e.index
 		}
 	}
-	o.m[a] = network
+	f.m[k] = i
 }
 
 // subnet is the subnet of address index of network network.
@@ -458,7 +469,7 @@ func (v *validator) overlappingSubnets(spec Spec, plans []plan, subnets []subnet
 		for _, s := range subnets[:k] {
 			if s.network != m.network && s.prefix.Overlaps(m.prefix) {
 				v.warn(WarningOverlappingSubnets, plans[m.network].Network,
-					newPath("networks").Index(m.network).Child("ipConfig").Child("addresses").Index(m.index),
+					newPath(segNetworks).Index(m.network).Child(segIPConfig).Child(segAddresses).Index(m.index),
 					fmt.Sprintf("subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m.prefix, s.prefix, spec.Networks[s.network].Name))
 				break
 			}
@@ -506,11 +517,11 @@ func anyOverlap(subnets []subnet) bool {
 
 // path is the field the route comes from.
 func (d defaultRoute) path() fieldPath {
-	list := "gateways"
+	list := segGateways
 	if d.route {
-		list = "routes"
+		list = segRoutes
 	}
-	return newPath("networks").Index(d.at).Child("ipConfig").Child(list).Index(d.index)
+	return newPath(segNetworks).Index(d.at).Child(segIPConfig).Child(list).Index(d.index)
 }
 
 // acrossNetworks checks what spans networks: an address on two networks,
@@ -523,22 +534,23 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			n += len(p.ip.Addresses)
 		}
 	}
-	var owners addrOwners
+	var owners firstIndex[netip.Addr]
 	var subnetsBuf [shortList]subnet
 	subnets := subnetsBuf[:0]
 	if n > shortList {
 		subnets = make([]subnet, 0, n)
 	}
-	var defaults [2][]defaultRoute // IPv6, IPv4
+	var defaultsBuf [2][4]defaultRoute                                    // a typical VM's, on the stack
+	defaults := [2][]defaultRoute{defaultsBuf[0][:0], defaultsBuf[1][:0]} // IPv6, IPv4
 	podDHCP4, podDHCP6 := false, false
 	for i, p := range plans {
 		if !p.Configured {
 			continue
 		}
 		if !validInterfaceName(p.Name) {
-			v.add(field.Invalid(newPath("networks").Index(i).path(), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
+			v.add(field.Invalid(newPath(segNetworks).Index(i).path(), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
 		}
-		path := newPath("networks").Index(i).Child("ipConfig")
+		path := newPath(segNetworks).Index(i).Child(segIPConfig)
 		c := p.ip
 		if p.Role == RolePod && c.Mode == ModeDHCP {
 			podDHCP4, podDHCP6 = true, c.DHCP6
@@ -548,7 +560,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				continue
 			}
 			if prev, dup := owners.get(a.Addr()); dup && prev != i {
-				v.add(field.Invalid(path.Child("addresses").Index(j).path(), a.String(),
+				v.add(field.Invalid(path.Child(segAddresses).Index(j).path(), a.String(),
 					fmt.Sprintf("the same address is on networks[%d] (%q)", prev, spec.Networks[prev].Name)))
 				continue
 			}
@@ -571,7 +583,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			}
 		}
 		if metrics && v.opts.defaultRoute == DefaultRoutePortable {
-			v.warn(WarningRouteMetricDropped, p.Network, path.Child("routes"),
+			v.warn(WarningRouteMetricDropped, p.Network, path.Child(segRoutes),
 				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
