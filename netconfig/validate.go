@@ -43,19 +43,29 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 		}
 	}
 
-	var names, pciAddrs firstIndex[string]
+	// Names and PCI addresses are compared one by one in a VM short enough
+	// for firstIndex's list on the stack, or one that repeats one.
+	names := firstIndex[string]{hint: len(spec.Networks)}
+	pciAddrs := firstIndex[string]{hint: len(spec.Networks)}
+	short := len(spec.Networks) <= shortList
+	checkNames := short || !distinct(len(spec.Networks), func(i int) (string, bool) {
+		return spec.Networks[i].Name, spec.Networks[i].Name != ""
+	})
+	checkPCI := short || !distinct(len(spec.Networks), func(i int) (string, bool) {
+		return spec.Networks[i].PCIAddress, spec.Networks[i].PCIAddress != ""
+	})
 	podAt := -1
 	for i, n := range spec.Networks {
 		path := root.Index(i)
 		v.network(path, n)
-		if n.Name != "" {
+		if checkNames && n.Name != "" {
 			if j, dup := names.get(n.Name); dup {
 				v.add(field.Invalid(path.Child(segName).path(), n.Name, fmt.Sprintf("networks[%d] has the same name; network names are unique within a VM", j)))
 			} else {
 				names.put(n.Name, i)
 			}
 		}
-		if n.PCIAddress != "" {
+		if checkPCI && n.PCIAddress != "" {
 			if j, dup := pciAddrs.get(n.PCIAddress); dup {
 				v.add(field.Invalid(path.Child(segPCIAddress).path(), n.PCIAddress, fmt.Sprintf("networks[%d] has the same PCI address", j)))
 			} else {
@@ -363,7 +373,12 @@ func (v *validator) mtu(path fieldPath, c *IPConfig) {
 
 // macs checks the resolved MACs: assignable and distinct.
 func (v *validator) macs(plans []plan) {
-	var seen firstIndex[MAC]
+	seen := firstIndex[MAC]{hint: len(plans)}
+	// As for names (see validate): MACs are compared one by one only in a
+	// short VM or one that repeats one.
+	checkDup := len(plans) <= shortList || !distinct(len(plans), func(i int) (uint64, bool) {
+		return macKey(plans[i].MAC), plans[i].MAC.IsValid()
+	})
 	for i, p := range plans {
 		if !p.MAC.IsValid() {
 			continue
@@ -375,6 +390,9 @@ func (v *validator) macs(plans []plan) {
 				v.add(field.Invalid(p.macPath().path(), p.MAC.String(), fmt.Sprintf("the MAC from the %s: %s", p.MACSource, msg)))
 				continue
 			}
+		}
+		if !checkDup {
+			continue
 		}
 		if j, dup := seen.get(p.MAC); dup {
 			detail := fmt.Sprintf("networks[%d] (%q) has the same MAC", j, plans[j].Network)
@@ -408,6 +426,8 @@ type firstIndex[K comparable] struct {
 	list [shortList]keyIndex[K]
 	n    int
 	m    map[K]int
+	// hint is how many keys the owner expects, to size the map.
+	hint int
 }
 
 type keyIndex[K comparable] struct {
@@ -439,7 +459,7 @@ func (f *firstIndex[K]) put(k K, i int) {
 		return
 	}
 	if f.m == nil {
-		f.m = make(map[K]int, 4*shortList)
+		f.m = make(map[K]int, max(f.hint, 2*shortList))
 		for _, e := range f.list[:f.n] {
 			f.m[e.key] = e.index
 		}
@@ -447,72 +467,32 @@ func (f *firstIndex[K]) put(k K, i int) {
 	f.m[k] = i
 }
 
-// subnet is the subnet of address index of network network.
-type subnet struct {
-	prefix  netip.Prefix
-	network int
-	index   int
-}
-
-// overlappingSubnets warns of each subnet that overlaps one of another
-// network listed before it, naming the first. subnets are in VM order.
-//
-// Overlaps are rare, and checking every pair costs the square of the
-// number of subnets, so a sweep over the subnets sorted by first address
-// (O(n log n)) first tells whether there is any overlap between networks
-// at all; only then are the pairs checked, in order.
-func (v *validator) overlappingSubnets(spec Spec, plans []plan, subnets []subnet) {
-	if !anyOverlap(subnets) {
-		return
-	}
-	for k, m := range subnets {
-		for _, s := range subnets[:k] {
-			if s.network != m.network && s.prefix.Overlaps(m.prefix) {
-				v.warn(WarningOverlappingSubnets, plans[m.network].Network,
-					newPath(segNetworks).Index(m.network).Child(segIPConfig).Child(segAddresses).Index(m.index),
-					fmt.Sprintf("subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m.prefix, s.prefix, spec.Networks[s.network].Name))
-				break
+// sharedAddresses reports each address that is on an earlier network
+// too, and whether there was any; n is the number of addresses.
+func (v *validator) sharedAddresses(spec Spec, plans []plan, n int) bool {
+	owners := firstIndex[netip.Addr]{hint: n}
+	found := false
+	for i, p := range plans {
+		if !p.Configured {
+			continue
+		}
+		for j, a := range p.ip.Addresses {
+			if !a.IsValid() {
+				continue
+			}
+			prev, dup := owners.get(a.Addr())
+			if !dup {
+				owners.put(a.Addr(), i)
+				continue
+			}
+			if prev != i { // the same address twice on one network is reported with its addresses
+				found = true
+				v.add(field.Invalid(newPath(segNetworks).Index(i).Child(segIPConfig).Child(segAddresses).Index(j).path(), a.String(),
+					fmt.Sprintf("the same address is on networks[%d] (%q)", prev, spec.Networks[prev].Name)))
 			}
 		}
 	}
-}
-
-// anyOverlap reports whether two subnets of different networks overlap.
-// Two prefixes overlap only when one holds the other, so after sorting by
-// first address (the shorter prefix first on a tie), every subnet that
-// holds a later one is on a stack of the subnets still open at its first
-// address.
-func anyOverlap(subnets []subnet) bool {
-	if len(subnets) <= shortList {
-		for k, a := range subnets {
-			for _, b := range subnets[:k] {
-				if a.network != b.network && a.prefix.Overlaps(b.prefix) {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	sorted := slices.Clone(subnets)
-	slices.SortFunc(sorted, func(a, b subnet) int {
-		if c := a.prefix.Addr().Compare(b.prefix.Addr()); c != 0 {
-			return c
-		}
-		return a.prefix.Bits() - b.prefix.Bits()
-	})
-	var open []subnet
-	for _, s := range sorted {
-		for len(open) > 0 && !open[len(open)-1].prefix.Contains(s.prefix.Addr()) {
-			open = open[:len(open)-1]
-		}
-		for _, o := range open {
-			if o.network != s.network {
-				return true
-			}
-		}
-		open = append(open, s)
-	}
-	return false
+	return found
 }
 
 // path is the field the route comes from.
@@ -534,7 +514,6 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			n += len(p.ip.Addresses)
 		}
 	}
-	var owners firstIndex[netip.Addr]
 	var subnetsBuf [shortList]subnet
 	subnets := subnetsBuf[:0]
 	if n > shortList {
@@ -556,16 +535,9 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			podDHCP4, podDHCP6 = true, c.DHCP6
 		}
 		for j, a := range c.Addresses {
-			if !a.IsValid() {
-				continue
+			if a.IsValid() {
+				subnets = append(subnets, newSubnet(a, i, j))
 			}
-			if prev, dup := owners.get(a.Addr()); dup && prev != i {
-				v.add(field.Invalid(path.Child(segAddresses).Index(j).path(), a.String(),
-					fmt.Sprintf("the same address is on networks[%d] (%q)", prev, spec.Networks[prev].Name)))
-				continue
-			}
-			owners.put(a.Addr(), i)
-			subnets = append(subnets, subnet{a.Masked(), i, j})
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
 		for j, gw := range c.Gateways {
@@ -587,7 +559,11 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
-	v.overlappingSubnets(spec, plans, subnets)
+	// An address on two networks puts both in overlapping subnets, so
+	// addresses are compared only when subnets overlap, which is rare.
+	if anyOverlap(subnets) && !v.sharedAddresses(spec, plans, n) {
+		v.overlappingSubnets(spec, plans, subnets)
+	}
 	for _, is4 := range []bool{true, false} {
 		routes := defaults[b2i(is4)]
 		fam := "IPv6"
