@@ -148,53 +148,13 @@ func (n *counts) add(c *IPConfig) {
 type renderer struct {
 	opts    options
 	buf     []byte
-	arena   strings.Builder // its strings stay valid as it grows
 	strs    []string
 	routes  []netplan.Route
 	metrics []uint32
 	matches []netplan.Match
 	ns      []netplan.Nameservers
-	safe    bool // every name and search domain is written as is
-}
-
-// addr, prefix and mac write a quoted value to the YAML, formatted in
-// place, and return its text as a string of the arena.
-func (r *renderer) addr(a netip.Addr) string {
-	r.buf = append(r.buf, '"')
-	start := len(r.buf)
-	r.buf = appendAddr(r.buf, a)
-	return r.keep(start)
-}
-
-func (r *renderer) prefix(p netip.Prefix) string {
-	r.buf = append(r.buf, '"')
-	start := len(r.buf)
-	r.buf = appendPrefix(r.buf, p)
-	return r.keep(start)
-}
-
-func (r *renderer) mac(m MAC) string {
-	r.buf = append(r.buf, '"')
-	start := len(r.buf)
-	r.buf = m.AppendText(r.buf)
-	return r.keep(start)
-}
-
-// keep closes the quoted value whose text starts at buf[start] and returns
-// that text as a string of the arena.
-func (r *renderer) keep(start int) string {
-	at := r.arena.Len()
-	r.arena.Write(r.buf[start:])
-	r.buf = append(r.buf, '"', '\n')
-	return r.arena.String()[at:]
-}
-
-// raw writes s as a quoted value; s must need no escape (plainText).
-func (r *renderer) raw(s string) {
-	r.safe = r.safe && plainText(s)
-	r.buf = append(r.buf, '"')
-	r.buf = append(r.buf, s...)
-	r.buf = append(r.buf, '"', '\n')
+	arena   strings.Builder // the model's text; its strings stay valid as it grows
+	safe    bool            // every name and search domain is written as is
 }
 
 // plainText reports whether s is non-empty and holds only letters,
@@ -209,19 +169,6 @@ func plainText(s string) bool {
 	return s != ""
 }
 
-// list appends n strings made by f to the shared array and returns them
-// as a slice of their own capacity.
-func (r *renderer) list(n int, f func(i int) string) []string {
-	if n == 0 {
-		return nil
-	}
-	start := len(r.strs)
-	for i := range n {
-		r.strs = append(r.strs, f(i))
-	}
-	return r.strs[start:len(r.strs):len(r.strs)]
-}
-
 // route is a route of the output: a destination prefix, or a word for
 // text.
 type route struct {
@@ -233,6 +180,12 @@ type route struct {
 
 // ethernet writes one NIC's entry in netplan.Marshal's layout and returns
 // its model.
+//
+// The YAML buffer, the NIC's text and the shared arrays are appended to
+// through local variables, written back to r once at the end: an append
+// through r, a pointer, stores the slice's pointer into memory the
+// compiler cannot place, which costs a GC write barrier per append while
+// a collection is marking.
 func (r *renderer) ethernet(p plan) netplan.Ethernet {
 	c := p.ip
 	var e netplan.Ethernet
@@ -263,95 +216,138 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 	}
 	hasNS := len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0
 
+	buf := r.buf
+	defer func() { r.buf = buf }()
 	r.safe = r.safe && plainText(p.Name) && netplanPlainKey(p.Name)
-	r.buf = append(r.buf, "    "...)
-	r.buf = append(r.buf, p.Name...)
+	buf = append(buf, "    "...)
+	buf = append(buf, p.Name...)
 	if p.Match != MatchMAC && c.Mode != ModeDHCP && len(c.Addresses) == 0 && !gw6.IsValid() &&
 		!hasNS && len(routes) == 0 && c.MTU == 0 {
-		r.buf = append(r.buf, ": {}\n"...)
+		buf = append(buf, ": {}\n"...)
 		return e
 	}
-	r.buf = append(r.buf, ":\n"...)
+	buf = append(buf, ":\n"...)
+
+	text := &r.arena
+	// keep closes the quoted value whose text starts at buf[start] and
+	// returns that text as a string of text.
+	keep := func(start int) string {
+		at := text.Len()
+		text.Write(buf[start:])
+		buf = append(buf, '"', '\n')
+		return text.String()[at:]
+	}
+	raw := func(s string) {
+		buf = append(buf, '"')
+		buf = append(buf, s...)
+		buf = append(buf, '"', '\n')
+	}
+	strs := r.strs
+	defer func() { r.strs = strs }()
+	// list returns the strings appended to the shared array since start, as
+	// a slice of their own capacity.
+	list := func(start int) []string { return strs[start:len(strs):len(strs)] }
+
 	if p.Match == MatchMAC {
-		r.buf = append(r.buf, "      match:\n        macaddress: "...)
-		r.matches = append(r.matches, netplan.Match{MACAddress: r.mac(p.MAC)})
+		buf = append(buf, "      match:\n        macaddress: \""...)
+		start := len(buf)
+		buf = p.MAC.AppendText(buf)
+		r.matches = append(r.matches, netplan.Match{MACAddress: keep(start)})
 		e.Match = &r.matches[len(r.matches)-1]
-		r.buf = append(r.buf, "      set-name: "...)
-		r.raw(p.Name)
+		buf = append(buf, "      set-name: "...)
+		raw(p.Name)
 		e.SetName = p.Name
 	}
 	if c.Mode == ModeDHCP {
 		e.DHCP4 = true
-		r.buf = append(r.buf, "      dhcp4: true\n"...)
+		buf = append(buf, "      dhcp4: true\n"...)
 		if c.DHCP6 {
 			e.DHCP6 = true
-			r.buf = append(r.buf, "      dhcp6: true\n"...)
+			buf = append(buf, "      dhcp6: true\n"...)
 		}
 	}
 	if len(c.Addresses) > 0 {
-		r.buf = append(r.buf, "      addresses:\n"...)
-		e.Addresses = r.list(len(c.Addresses), func(i int) string {
-			r.buf = append(r.buf, "      - "...)
-			return r.prefix(c.Addresses[i])
-		})
+		buf = append(buf, "      addresses:\n"...)
+		first := len(strs)
+		for _, a := range c.Addresses {
+			buf = append(buf, "      - \""...)
+			start := len(buf)
+			buf = appendPrefix(buf, a)
+			strs = append(strs, keep(start))
+		}
+		e.Addresses = list(first)
 	}
 	if gw6.IsValid() {
-		r.buf = append(r.buf, "      gateway6: "...)
-		e.Gateway6 = r.addr(gw6)
+		buf = append(buf, "      gateway6: \""...)
+		start := len(buf)
+		buf = appendAddr(buf, gw6)
+		e.Gateway6 = keep(start)
 	}
 	if hasNS {
-		r.buf = append(r.buf, "      nameservers:\n"...)
+		buf = append(buf, "      nameservers:\n"...)
 		var ns netplan.Nameservers
 		if len(c.Nameservers.Addresses) > 0 {
-			r.buf = append(r.buf, "        addresses:\n"...)
-			ns.Addresses = r.list(len(c.Nameservers.Addresses), func(i int) string {
-				r.buf = append(r.buf, "        - "...)
-				return r.addr(c.Nameservers.Addresses[i])
-			})
+			buf = append(buf, "        addresses:\n"...)
+			first := len(strs)
+			for _, a := range c.Nameservers.Addresses {
+				buf = append(buf, "        - \""...)
+				start := len(buf)
+				buf = appendAddr(buf, a)
+				strs = append(strs, keep(start))
+			}
+			ns.Addresses = list(first)
 		}
 		if len(c.Nameservers.Search) > 0 {
-			r.buf = append(r.buf, "        search:\n"...)
-			ns.Search = r.list(len(c.Nameservers.Search), func(i int) string {
-				r.buf = append(r.buf, "        - "...)
-				r.raw(c.Nameservers.Search[i])
-				return c.Nameservers.Search[i]
-			})
+			buf = append(buf, "        search:\n"...)
+			first := len(strs)
+			for _, d := range c.Nameservers.Search {
+				buf = append(buf, "        - "...)
+				r.safe = r.safe && plainText(d)
+				raw(d)
+				strs = append(strs, d)
+			}
+			ns.Search = list(first)
 		}
 		r.ns = append(r.ns, ns)
 		e.Nameservers = &r.ns[len(r.ns)-1]
 	}
 	if len(routes) > 0 {
-		r.buf = append(r.buf, "      routes:\n"...)
-		start := len(r.routes)
+		buf = append(buf, "      routes:\n"...)
+		out, metrics := r.routes, r.metrics
+		first := len(out)
 		for _, rt := range routes {
-			out := netplan.Route{To: rt.text}
-			r.buf = append(r.buf, "      - to: "...)
+			o := netplan.Route{To: rt.text}
 			if rt.text != "" {
 				// "default" or "0.0.0.0/0": constants that need no escape.
-				r.buf = append(r.buf, '"')
-				r.buf = append(r.buf, rt.text...)
-				r.buf = append(r.buf, '"', '\n')
+				buf = append(buf, "      - to: "...)
+				raw(rt.text)
 			} else {
-				out.To = r.prefix(rt.to)
+				buf = append(buf, "      - to: \""...)
+				start := len(buf)
+				buf = appendPrefix(buf, rt.to)
+				o.To = keep(start)
 			}
-			r.buf = append(r.buf, "        via: "...)
-			out.Via = r.addr(rt.via)
+			buf = append(buf, "        via: \""...)
+			start := len(buf)
+			buf = appendAddr(buf, rt.via)
+			o.Via = keep(start)
 			if rt.metric != nil {
-				r.metrics = append(r.metrics, *rt.metric)
-				out.Metric = &r.metrics[len(r.metrics)-1]
-				r.buf = append(r.buf, "        metric: "...)
-				r.buf = strconv.AppendUint(r.buf, uint64(*rt.metric), 10)
-				r.buf = append(r.buf, '\n')
+				metrics = append(metrics, *rt.metric)
+				o.Metric = &metrics[len(metrics)-1]
+				buf = append(buf, "        metric: "...)
+				buf = strconv.AppendUint(buf, uint64(*rt.metric), 10)
+				buf = append(buf, '\n')
 			}
-			r.routes = append(r.routes, out)
+			out = append(out, o)
 		}
-		e.Routes = r.routes[start:len(r.routes):len(r.routes)]
+		e.Routes = out[first:len(out):len(out)]
+		r.routes, r.metrics = out, metrics
 	}
 	if c.MTU != 0 {
 		e.MTU = c.MTU
-		r.buf = append(r.buf, "      mtu: "...)
-		r.buf = strconv.AppendInt(r.buf, int64(c.MTU), 10)
-		r.buf = append(r.buf, '\n')
+		buf = append(buf, "      mtu: "...)
+		buf = strconv.AppendInt(buf, int64(c.MTU), 10)
+		buf = append(buf, '\n')
 	}
 	return e
 }
