@@ -7,15 +7,21 @@ import (
 )
 
 // fieldPath is the path of a field of the Spec, such as
-// networks[1].ipConfig.routes[0].via, held as a small plain value (four
-// words) so that checking valid input neither allocates nor copies much
-// for paths: the *field.Path that an error carries is built only when
-// there is an error to report.
+// networks[1].ipConfig.routes[0].via, held in two words that travel in
+// registers, so that checking valid input neither allocates nor copies
+// much for paths: the *field.Path that an error carries is built only
+// when there is an error to report.
 type fieldPath struct {
-	segs  [maxPathDepth]segment
-	index [maxPathDepth]int32
-	n     uint8
+	// segs holds segment k in byte k (segIndex for an index), the number
+	// of index segments in byte 6 and the number of segments in byte 7.
+	segs uint64
+	// index holds the index segments' values, in order.
+	index [maxPathIndices]int32
 }
+
+// maxPathIndices is the most index segments a path of a Spec has, as in
+// networks[i].ipConfig.routes[j].
+const maxPathIndices = 2
 
 // maxPathDepth is the depth of the deepest field path of a Spec,
 // networks[i].ipConfig.nameservers.addresses[j] (six segments).
@@ -104,21 +110,23 @@ func newPath(name segment) fieldPath {
 	return p.Child(name)
 }
 
+func (p fieldPath) len() int          { return int(p.segs >> 56) }
+func (p fieldPath) indices() int      { return int(p.segs >> 48 & 0xff) }
+func (p fieldPath) seg(k int) segment { return segment(p.segs >> (8 * k)) }
+
 // Child returns the path of field name under p.
 func (p fieldPath) Child(name segment) fieldPath {
-	if p.n < maxPathDepth {
-		p.segs[p.n] = name
-		p.n++
+	if n := p.len(); n < maxPathDepth {
+		p.segs = p.segs&(1<<56-1) | uint64(name)<<(8*n) | uint64(n+1)<<56
 	}
 	return p
 }
 
 // Index returns the path of element i of the list at p.
 func (p fieldPath) Index(i int) fieldPath {
-	if p.n < maxPathDepth {
-		p.segs[p.n] = segIndex
-		p.index[p.n] = int32(i)
-		p.n++
+	if n, k := p.len(), p.indices(); n < maxPathDepth && k < maxPathIndices {
+		p.index[k] = int32(i)
+		p.segs = p.segs&(1<<48-1) | uint64(k+1)<<48 | uint64(n+1)<<56 // segment n is segIndex, 0
 	}
 	return p
 }
@@ -126,7 +134,9 @@ func (p fieldPath) Index(i int) fieldPath {
 // path returns p as a *field.Path.
 func (p fieldPath) path() *field.Path {
 	var fp *field.Path
-	for k, s := range p.segs[:p.n] {
+	k := 0
+	for i := range p.len() {
+		s := p.seg(i)
 		switch {
 		case s != segIndex && fp == nil:
 			fp = field.NewPath(s.String())
@@ -134,8 +144,10 @@ func (p fieldPath) path() *field.Path {
 			fp = fp.Child(s.String())
 		case fp == nil:
 			fp = field.NewPath("").Index(int(p.index[k]))
+			k++
 		default:
 			fp = fp.Index(int(p.index[k]))
+			k++
 		}
 	}
 	return fp
@@ -149,14 +161,17 @@ func (p fieldPath) String() string {
 
 // appendTo appends p as String writes it.
 func (p fieldPath) appendTo(out []byte) []byte {
-	for k, s := range p.segs[:p.n] {
+	k := 0
+	for i := range p.len() {
+		s := p.seg(i)
 		if s == segIndex {
 			out = append(out, '[')
 			out = strconv.AppendInt(out, int64(p.index[k]), 10)
 			out = append(out, ']')
+			k++
 			continue
 		}
-		if k > 0 {
+		if i > 0 {
 			out = append(out, '.')
 		}
 		out = append(out, s.String()...)
