@@ -202,33 +202,32 @@ func (v *validator) ipConfig(path fieldPath, network string, c *IPConfig, r Role
 // to subnets.
 func (v *validator) addresses(path fieldPath, addrs []netip.Prefix, subnets []netip.Prefix) []netip.Prefix {
 	for j, a := range addrs {
-		p := path.Index(j)
 		if !a.IsValid() {
-			v.add(field.Invalid(p.path(), a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
+			v.add(field.Invalid(path.Index(j).path(), a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
 			continue
 		}
 		ip := a.Addr()
 		if msg := hostAddrProblem(ip); msg != "" {
-			v.add(field.Invalid(p.path(), a.String(), msg))
+			v.add(field.Invalid(path.Index(j).path(), a.String(), msg))
 			continue
 		}
 		if a.Bits() == 0 {
-			v.add(field.Invalid(p.path(), a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
+			v.add(field.Invalid(path.Index(j).path(), a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
 			continue
 		}
 		if ip.Is4() && a.Bits() <= 30 {
 			m := a.Masked()
 			if ip == m.Addr() {
-				v.add(field.Invalid(p.path(), a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
+				v.add(field.Invalid(path.Index(j).path(), a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
 				continue
 			}
 			if ip == lastAddr(m) {
-				v.add(field.Invalid(p.path(), a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
+				v.add(field.Invalid(path.Index(j).path(), a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
 				continue
 			}
 		}
 		if k := slices.IndexFunc(addrs[:j], func(b netip.Prefix) bool { return b.IsValid() && b.Addr() == ip }); k >= 0 {
-			v.add(field.Invalid(p.path(), a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
+			v.add(field.Invalid(path.Index(j).path(), a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
 			continue
 		}
 		subnets = append(subnets, a.Masked())
@@ -241,24 +240,23 @@ func (v *validator) addresses(path fieldPath, addrs []netip.Prefix, subnets []ne
 func (v *validator) gateways(path fieldPath, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
 	var have4, have6 bool
 	for j, gw := range gws {
-		p := path.Index(j)
 		if !gw.IsValid() {
-			v.add(field.Invalid(p.path(), "", "not an IP address"))
+			v.add(field.Invalid(path.Index(j).path(), "", "not an IP address"))
 			continue
 		}
 		if msg := nextHopProblem(gw, addrs); msg != "" {
-			v.add(field.Invalid(p.path(), gw.String(), msg))
+			v.add(field.Invalid(path.Index(j).path(), gw.String(), msg))
 			continue
 		}
 		if gw.Is4() && have4 || gw.Is6() && have6 {
-			v.add(field.Invalid(p.path(), gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
+			v.add(field.Invalid(path.Index(j).path(), gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
 			continue
 		}
 		have4 = have4 || gw.Is4()
 		have6 = have6 || gw.Is6()
 		if static {
 			if msg := reachProblem(gw, subnets); msg != "" {
-				v.add(field.Invalid(p.path(), gw.String(), msg))
+				v.add(field.Invalid(path.Index(j).path(), gw.String(), msg))
 			}
 		}
 	}
@@ -272,28 +270,26 @@ func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) 
 	}
 	addrs, search := path.Child(segAddresses), path.Child(segSearch)
 	for j, a := range ns.Addresses {
-		p := addrs.Index(j)
 		switch {
 		case !a.IsValid():
-			v.add(field.Invalid(p.path(), "", "not an IP address"))
+			v.add(field.Invalid(addrs.Index(j).path(), "", "not an IP address"))
 		case a.Zone() != "":
-			v.add(field.Invalid(p.path(), a.String(), "a nameserver address cannot carry a zone"))
+			v.add(field.Invalid(addrs.Index(j).path(), a.String(), "a nameserver address cannot carry a zone"))
 		case a.Is4In6():
-			v.add(field.Invalid(p.path(), a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
+			v.add(field.Invalid(addrs.Index(j).path(), a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
 		case a.IsUnspecified() || a.IsMulticast():
-			v.add(field.Invalid(p.path(), a.String(), "not the unicast address of a DNS server"))
+			v.add(field.Invalid(addrs.Index(j).path(), a.String(), "not the unicast address of a DNS server"))
 		case slices.Contains(ns.Addresses[:j], a):
-			v.add(field.Duplicate(p.path(), a.String()))
+			v.add(field.Duplicate(addrs.Index(j).path(), a.String()))
 		}
 	}
 	for j, d := range ns.Search {
-		p := search.Index(j)
 		if msg := dnsNameProblem(d); msg != "" {
-			v.add(field.Invalid(p.path(), d, msg))
+			v.add(field.Invalid(search.Index(j).path(), d, msg))
 			continue
 		}
 		if slices.ContainsFunc(ns.Search[:j], func(e string) bool { return sameDomain(d, e) }) {
-			v.add(field.Duplicate(p.path(), d))
+			v.add(field.Duplicate(search.Index(j).path(), d))
 		}
 	}
 }
@@ -301,32 +297,31 @@ func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) 
 // routes checks extra routes.
 func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []netip.Prefix, static bool) {
 	for j, r := range routes {
-		p := path.Index(j)
 		toOK := r.To.IsValid()
 		if !toOK {
-			v.add(field.Invalid(p.Child(segTo).path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
+			v.add(field.Invalid(path.Index(j).Child(segTo).path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
 		} else if r.To != r.To.Masked() {
 			toOK = false
-			v.add(field.Invalid(p.Child(segTo).path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
+			v.add(field.Invalid(path.Index(j).Child(segTo).path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
 		} else if r.To.Addr().Is4In6() {
 			toOK = false
-			v.add(field.Invalid(p.Child(segTo).path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
+			v.add(field.Invalid(path.Index(j).Child(segTo).path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
 		}
 		if !r.Via.IsValid() {
-			v.add(field.Required(p.Child(segVia).path(), "every route needs a next hop"))
+			v.add(field.Required(path.Index(j).Child(segVia).path(), "every route needs a next hop"))
 			continue
 		}
 		if msg := nextHopProblem(r.Via, addrs); msg != "" {
-			v.add(field.Invalid(p.Child(segVia).path(), r.Via.String(), msg))
+			v.add(field.Invalid(path.Index(j).Child(segVia).path(), r.Via.String(), msg))
 			continue
 		}
 		if toOK && r.To.Addr().Is4() != r.Via.Is4() {
-			v.add(field.Invalid(p.Child(segVia).path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
+			v.add(field.Invalid(path.Index(j).Child(segVia).path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
 			continue
 		}
 		if static {
 			if msg := reachProblem(r.Via, subnets); msg != "" {
-				v.add(field.Invalid(p.Child(segVia).path(), r.Via.String(), msg))
+				v.add(field.Invalid(path.Index(j).Child(segVia).path(), r.Via.String(), msg))
 			}
 		}
 		if !toOK {
@@ -338,10 +333,10 @@ func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []neti
 			return q.To == r.To && q.Via.IsValid() && nextHopProblem(q.Via, addrs) == "" &&
 				q.Via.Is4() == q.To.Addr().Is4() && effectiveMetric(q.Via.Is4(), q.Metric) == metric
 		}); prev >= 0 {
-			v.add(field.Invalid(p.Child(segTo).path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
+			v.add(field.Invalid(path.Index(j).Child(segTo).path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
 		}
 		if r.IsDefault() && r.Via.Is6() && r.Metric != nil && v.opts.defaultRoute == DefaultRoutePortable {
-			v.add(field.Invalid(p.Child(segMetric).path(), *r.Metric,
+			v.add(field.Invalid(path.Index(j).Child(segMetric).path(), *r.Metric,
 				"an IPv6 default route with a metric has no form that cloud-init 22.4's networkd, eni and sysconfig renderers apply "+
 					"(they turn ::/0 into ::/64 and reject to: default); drop the metric, or build with DefaultRouteNetplan "+
 					"for guests with netplan 0.103+ or cloud-init 25.3+"))
