@@ -103,31 +103,37 @@ const (
 	lineBytes = len(`        - ""` + "\n")
 )
 
-// textLen is the typical text of a's family, with its line.
-func textLen(a netip.Addr) int {
+// typText is the typical text of a's family.
+func typText(a netip.Addr) int {
 	if a.Is4() {
-		return typText4 + lineBytes
+		return typText4
 	}
-	return typText6 + lineBytes
+	return typText6
 }
+
+// textLen is the typical text of a's family, with its line.
+func textLen(a netip.Addr) int { return typText(a) + lineBytes }
 
 func (n *counts) add(c *IPConfig) {
 	n.nics++
 	n.bytes += 120 // the key, match, set-name, flags, mtu and list headers
 	n.strs += len(c.Addresses) + len(c.Nameservers.Addresses) + len(c.Nameservers.Search)
 	n.routes += len(c.Routes) + len(c.Gateways)
-	n.text += len("00:00:00:00:00:00") + (len(c.Addresses)+len(c.Nameservers.Addresses)+2*len(c.Routes)+len(c.Gateways))*typText6
+	n.text += len("00:00:00:00:00:00")
 	for _, a := range c.Addresses {
 		n.bytes += textLen(a.Addr())
+		n.text += typText(a.Addr())
 	}
 	for _, a := range c.Nameservers.Addresses {
 		n.bytes += textLen(a)
+		n.text += typText(a)
 	}
 	for _, s := range c.Nameservers.Search {
 		n.bytes += len(s) + lineBytes
 	}
 	for _, r := range c.Routes {
 		n.bytes += textLen(r.To.Addr()) + textLen(r.Via)
+		n.text += typText(r.To.Addr()) + typText(r.Via)
 		if r.Metric != nil {
 			n.bytes += len("        metric: 100\n")
 		}
@@ -137,6 +143,7 @@ func (n *counts) add(c *IPConfig) {
 	}
 	for _, a := range c.Gateways {
 		n.bytes += 2 * textLen(a)
+		n.text += typText(a)
 	}
 	if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
 		n.ns++

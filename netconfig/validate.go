@@ -35,7 +35,7 @@ func supportedModes() []Mode { return []Mode{ModeStatic, ModeDHCP, ModeNone} }
 //
 // The warnings are appended to warnings, which resolve returned.
 func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.ErrorList, []Warning) {
-	v := validator{opts: o, warnings: warnings}
+	v := validator{opts: o, warnings: warnings, fieldsHint: max(64, 32*len(spec.Networks))}
 	root := newPath(segNetworks)
 	if spec.Namespace != "" {
 		for _, msg := range dns1123LabelProblems(spec.Namespace) {
@@ -96,13 +96,15 @@ type validator struct {
 	// fields holds the text of the warnings' field paths, one arena for
 	// all (its strings stay valid as it grows).
 	fields strings.Builder
+	// fieldsHint is the room fields starts with: a path or so per network.
+	fieldsHint int
 }
 
 func (v *validator) add(e *field.Error) { v.errs = append(v.errs, e) }
 
 func (v *validator) warn(code WarningCode, network string, path fieldPath, msg string) {
 	if v.fields.Cap() == 0 {
-		v.fields.Grow(256) // a handful of paths
+		v.fields.Grow(v.fieldsHint)
 	}
 	var b [64]byte
 	start := v.fields.Len()
