@@ -764,10 +764,15 @@ func isDNS1123Label(s string) bool {
 // isDNS1123Subdomain matches DNS-1123 labels joined by dots, the
 // expression of validation.IsDNS1123Subdomain.
 func isDNS1123Subdomain(s string) bool {
-	for label := range strings.SplitSeq(s, ".") {
-		if !isDNS1123Label(label) {
+	start := 0 // of the current label
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && s[i] != '.' {
+			continue
+		}
+		if !isDNS1123Label(s[start:i]) {
 			return false
 		}
+		start = i + 1
 	}
 	return true
 }
@@ -789,6 +794,14 @@ func bindingProblem(s string) string {
 // textProblem rejects control characters, invalid UTF-8 and over-long
 // values in names.
 func textProblem(s string, max int) string {
+	if len(s) <= max && printableASCII(s) {
+		return "" // the common case, checked a byte at a time
+	}
+	return textProblemDetail(s, max)
+}
+
+// textProblemDetail is textProblem without its check of the common case.
+func textProblemDetail(s string, max int) string {
 	if len(s) > max {
 		return fmt.Sprintf("at most %d bytes", max)
 	}
@@ -805,10 +818,53 @@ func textProblem(s string, max int) string {
 	return ""
 }
 
+// printableASCII reports whether s holds only printable ASCII (' ' to
+// '~'), which is valid UTF-8 with no control character.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
 // dnsNameProblem checks a search domain: dot-separated labels of letters,
 // digits and hyphens, each 1 to 63 characters and not starting or ending
 // with a hyphen, 253 characters in all, with an optional final dot.
 func dnsNameProblem(s string) string {
+	if isDNSName(s) {
+		return "" // the common case, in one pass
+	}
+	return dnsNameDetail(s)
+}
+
+// isDNSName reports whether dnsNameDetail finds no problem with s.
+func isDNSName(s string) bool {
+	name := strings.TrimSuffix(s, ".")
+	if name == "" || len(name) > 253 {
+		return false
+	}
+	start := 0 // of the current label
+	for i := 0; i <= len(name); i++ {
+		if i < len(name) && name[i] != '.' {
+			c := name[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+			continue
+		}
+		label := name[start:i]
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		start = i + 1
+	}
+	return true
+}
+
+// dnsNameDetail says what is wrong with search domain s, or "".
+func dnsNameDetail(s string) string {
 	name := strings.TrimSuffix(s, ".")
 	if name == "" {
 		return "not a DNS domain name"
