@@ -35,7 +35,8 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 		size += len("eth") + digits(i) + len(spec.Namespace) + 1 + len(n.NetworkName)
 	}
 	names.Grow(size)
-	for i, n := range spec.Networks {
+	for i := range spec.Networks {
+		n := &spec.Networks[i]
 		plans = append(plans, plan{Interface: &ifaces[i], index: i})
 		p := &plans[len(plans)-1]
 		path := newPath(segNetworks).Index(i)
@@ -57,7 +58,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 			}
 		}
 
-		p.Role = role(n, status, hasStatus)
+		p.Role = role(n, &status, hasStatus)
 		switch p.Role {
 		case RolePod:
 			switch {
@@ -87,7 +88,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 		}
 		p.Configured = p.ip != nil
 
-		if w, ok := resolveMAC(p, n, path, o, status, hasStatus); ok {
+		if w, ok := resolveMAC(p, n, path, &o, &status, hasStatus); ok {
 			warnings = append(warnings, w)
 		}
 		if !p.Configured {
@@ -111,7 +112,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 }
 
 // role decides what a network is to the guest.
-func role(n Network, st NetworkStatus, hasStatus bool) Role {
+func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
 	switch n.Source {
 	case SourcePod:
 		return RolePod
@@ -135,7 +136,7 @@ func role(n Network, st NetworkStatus, hasStatus bool) Role {
 // resolveMAC picks the NIC's MAC: the spec's, else the MAC resolver's, else
 // the network status's for bindings that hand the pod interface's MAC to
 // the guest. It returns a warning when the spec and a resolver disagree.
-func resolveMAC(p *plan, n Network, path fieldPath, o options, status NetworkStatus, hasStatus bool) (Warning, bool) {
+func resolveMAC(p *plan, n *Network, path fieldPath, o *options, status *NetworkStatus, hasStatus bool) (Warning, bool) {
 	var fromResolver MAC
 	if o.macs != nil {
 		if m, ok := o.macs.MAC(n.Name); ok && m.IsValid() {

@@ -55,7 +55,8 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 		return spec.Networks[i].PCIAddress, spec.Networks[i].PCIAddress != ""
 	})
 	podAt := -1
-	for i, n := range spec.Networks {
+	for i := range spec.Networks {
+		n := &spec.Networks[i]
 		path := root.Index(i)
 		v.network(path, n)
 		if checkNames && n.Name != "" {
@@ -113,7 +114,7 @@ func (v *validator) warn(code WarningCode, network string, path fieldPath, msg s
 }
 
 // network checks a network's own fields other than its IP config.
-func (v *validator) network(path fieldPath, n Network) {
+func (v *validator) network(path fieldPath, n *Network) {
 	if n.Name == "" {
 		v.add(field.Required(path.Child(segName).path(), "every network needs the name it has in the VM spec"))
 	} else if msg := textProblem(n.Name, 253); msg != "" {
@@ -193,43 +194,46 @@ func (v *validator) ipConfig(path fieldPath, network string, c *IPConfig, r Role
 	}
 
 	var buf [8]netip.Prefix
-	subnets := v.addresses(path.Child(segAddresses), c.Addresses, buf[:0])
-	v.gateways(path.Child(segGateways), c.Gateways, c.Addresses, subnets, static)
-	v.nameservers(path.Child(segNameservers), network, c.Nameservers)
-	v.routes(path.Child(segRoutes), c.Routes, c.Addresses, subnets, static)
-	v.mtu(path.Child(segMTU), c)
+	subnets := v.addresses(path, c.Addresses, buf[:0])
+	v.gateways(path, c.Gateways, c.Addresses, subnets, static)
+	v.nameservers(path, network, c.Nameservers)
+	v.routes(path, c.Routes, c.Addresses, subnets, static)
+	v.mtu(path, c)
 }
 
 // addresses checks static addresses and returns their subnets, appended
 // to subnets.
-func (v *validator) addresses(path fieldPath, addrs []netip.Prefix, subnets []netip.Prefix) []netip.Prefix {
+//
+// config is the path of the IP config; the paths of its fields are built
+// only for an error.
+func (v *validator) addresses(config fieldPath, addrs []netip.Prefix, subnets []netip.Prefix) []netip.Prefix {
 	for j, a := range addrs {
 		if !a.IsValid() {
-			v.add(field.Invalid(path.Index(j).path(), a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
+			v.add(field.Invalid(config.Child(segAddresses).Index(j).path(), a.String(), "not an address with a prefix length, such as 192.168.0.200/24 or fd00::200/64"))
 			continue
 		}
 		ip := a.Addr()
 		if msg := hostAddrProblem(ip); msg != "" {
-			v.add(field.Invalid(path.Index(j).path(), a.String(), msg))
+			v.add(field.Invalid(config.Child(segAddresses).Index(j).path(), a.String(), msg))
 			continue
 		}
 		if a.Bits() == 0 {
-			v.add(field.Invalid(path.Index(j).path(), a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
+			v.add(field.Invalid(config.Child(segAddresses).Index(j).path(), a.String(), "a prefix length of 0 puts every address on the link; give the subnet's real prefix length"))
 			continue
 		}
 		if ip.Is4() && a.Bits() <= 30 {
 			m := a.Masked()
 			if ip == m.Addr() {
-				v.add(field.Invalid(path.Index(j).path(), a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
+				v.add(field.Invalid(config.Child(segAddresses).Index(j).path(), a.String(), fmt.Sprintf("this is the network address of %s, not a host address", m)))
 				continue
 			}
 			if ip == lastAddr(m) {
-				v.add(field.Invalid(path.Index(j).path(), a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
+				v.add(field.Invalid(config.Child(segAddresses).Index(j).path(), a.String(), fmt.Sprintf("this is the broadcast address of %s, not a host address", m)))
 				continue
 			}
 		}
 		if k := slices.IndexFunc(addrs[:j], func(b netip.Prefix) bool { return b.IsValid() && b.Addr() == ip }); k >= 0 {
-			v.add(field.Invalid(path.Index(j).path(), a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
+			v.add(field.Invalid(config.Child(segAddresses).Index(j).path(), a.String(), fmt.Sprintf("the same address as addresses[%d]", k)))
 			continue
 		}
 		subnets = append(subnets, a.Masked())
@@ -239,91 +243,99 @@ func (v *validator) addresses(path fieldPath, addrs []netip.Prefix, subnets []ne
 
 // gateways checks default gateways: at most one per family, each inside a
 // subnet of its family.
-func (v *validator) gateways(path fieldPath, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
+//
+// config is the path of the IP config; the paths of its fields are built
+// only for an error.
+func (v *validator) gateways(config fieldPath, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
 	var have4, have6 bool
 	for j, gw := range gws {
 		if !gw.IsValid() {
-			v.add(field.Invalid(path.Index(j).path(), "", "not an IP address"))
+			v.add(field.Invalid(config.Child(segGateways).Index(j).path(), "", "not an IP address"))
 			continue
 		}
 		if msg := nextHopProblem(gw, addrs); msg != "" {
-			v.add(field.Invalid(path.Index(j).path(), gw.String(), msg))
+			v.add(field.Invalid(config.Child(segGateways).Index(j).path(), gw.String(), msg))
 			continue
 		}
 		if gw.Is4() && have4 || gw.Is6() && have6 {
-			v.add(field.Invalid(path.Index(j).path(), gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
+			v.add(field.Invalid(config.Child(segGateways).Index(j).path(), gw.String(), fmt.Sprintf("at most one default gateway per address family; use routes with metrics for more %s default routes", family(gw))))
 			continue
 		}
 		have4 = have4 || gw.Is4()
 		have6 = have6 || gw.Is6()
 		if static {
 			if msg := reachProblem(gw, subnets); msg != "" {
-				v.add(field.Invalid(path.Index(j).path(), gw.String(), msg))
+				v.add(field.Invalid(config.Child(segGateways).Index(j).path(), gw.String(), msg))
 			}
 		}
 	}
 }
 
 // nameservers checks DNS servers and search domains.
-func (v *validator) nameservers(path fieldPath, network string, ns Nameservers) {
+//
+// config is the path of the IP config; the paths of its fields are built
+// only for an error.
+func (v *validator) nameservers(config fieldPath, network string, ns Nameservers) {
 	if len(ns.Addresses) > maxNameservers {
-		v.warn(WarningTooManyNameservers, network, path.Child(segAddresses),
+		v.warn(WarningTooManyNameservers, network, config.Child(segNameservers).Child(segAddresses),
 			fmt.Sprintf("%d nameservers are given but glibc's resolver uses only the first %d", len(ns.Addresses), maxNameservers))
 	}
-	addrs, search := path.Child(segAddresses), path.Child(segSearch)
 	for j, a := range ns.Addresses {
 		switch {
 		case !a.IsValid():
-			v.add(field.Invalid(addrs.Index(j).path(), "", "not an IP address"))
+			v.add(field.Invalid(config.Child(segNameservers).Child(segAddresses).Index(j).path(), "", "not an IP address"))
 		case a.Zone() != "":
-			v.add(field.Invalid(addrs.Index(j).path(), a.String(), "a nameserver address cannot carry a zone"))
+			v.add(field.Invalid(config.Child(segNameservers).Child(segAddresses).Index(j).path(), a.String(), "a nameserver address cannot carry a zone"))
 		case a.Is4In6():
-			v.add(field.Invalid(addrs.Index(j).path(), a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
+			v.add(field.Invalid(config.Child(segNameservers).Child(segAddresses).Index(j).path(), a.String(), "write an IPv4 nameserver in dotted form, not as an IPv4-mapped IPv6 address"))
 		case a.IsUnspecified() || a.IsMulticast():
-			v.add(field.Invalid(addrs.Index(j).path(), a.String(), "not the unicast address of a DNS server"))
+			v.add(field.Invalid(config.Child(segNameservers).Child(segAddresses).Index(j).path(), a.String(), "not the unicast address of a DNS server"))
 		case slices.Contains(ns.Addresses[:j], a):
-			v.add(field.Duplicate(addrs.Index(j).path(), a.String()))
+			v.add(field.Duplicate(config.Child(segNameservers).Child(segAddresses).Index(j).path(), a.String()))
 		}
 	}
 	for j, d := range ns.Search {
 		if msg := dnsNameProblem(d); msg != "" {
-			v.add(field.Invalid(search.Index(j).path(), d, msg))
+			v.add(field.Invalid(config.Child(segNameservers).Child(segSearch).Index(j).path(), d, msg))
 			continue
 		}
 		if slices.ContainsFunc(ns.Search[:j], func(e string) bool { return sameDomain(d, e) }) {
-			v.add(field.Duplicate(search.Index(j).path(), d))
+			v.add(field.Duplicate(config.Child(segNameservers).Child(segSearch).Index(j).path(), d))
 		}
 	}
 }
 
 // routes checks extra routes.
-func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []netip.Prefix, static bool) {
+//
+// config is the path of the IP config; the paths of its fields are built
+// only for an error.
+func (v *validator) routes(config fieldPath, routes []Route, addrs, subnets []netip.Prefix, static bool) {
 	for j, r := range routes {
 		toOK := r.To.IsValid()
 		if !toOK {
-			v.add(field.Invalid(path.Index(j).Child(segTo).path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segTo).path(), "", "not a destination prefix, such as 10.10.0.0/16 (or 0.0.0.0/0, ::/0 for a default route)"))
 		} else if r.To != r.To.Masked() {
 			toOK = false
-			v.add(field.Invalid(path.Index(j).Child(segTo).path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segTo).path(), r.To.String(), fmt.Sprintf("host bits are set; the destination is %s", r.To.Masked())))
 		} else if r.To.Addr().Is4In6() {
 			toOK = false
-			v.add(field.Invalid(path.Index(j).Child(segTo).path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segTo).path(), r.To.String(), "write an IPv4 destination in dotted form, not as an IPv4-mapped IPv6 prefix"))
 		}
 		if !r.Via.IsValid() {
-			v.add(field.Required(path.Index(j).Child(segVia).path(), "every route needs a next hop"))
+			v.add(field.Required(config.Child(segRoutes).Index(j).Child(segVia).path(), "every route needs a next hop"))
 			continue
 		}
 		if msg := nextHopProblem(r.Via, addrs); msg != "" {
-			v.add(field.Invalid(path.Index(j).Child(segVia).path(), r.Via.String(), msg))
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segVia).path(), r.Via.String(), msg))
 			continue
 		}
 		if toOK && r.To.Addr().Is4() != r.Via.Is4() {
-			v.add(field.Invalid(path.Index(j).Child(segVia).path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segVia).path(), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
 			continue
 		}
 		if static {
 			if msg := reachProblem(r.Via, subnets); msg != "" {
-				v.add(field.Invalid(path.Index(j).Child(segVia).path(), r.Via.String(), msg))
+				v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segVia).path(), r.Via.String(), msg))
 			}
 		}
 		if !toOK {
@@ -335,10 +347,10 @@ func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []neti
 			return q.To == r.To && q.Via.IsValid() && nextHopProblem(q.Via, addrs) == "" &&
 				q.Via.Is4() == q.To.Addr().Is4() && effectiveMetric(q.Via.Is4(), q.Metric) == metric
 		}); prev >= 0 {
-			v.add(field.Invalid(path.Index(j).Child(segTo).path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segTo).path(), r.To.String(), fmt.Sprintf("routes[%d] has the same destination and metric", prev)))
 		}
 		if r.IsDefault() && r.Via.Is6() && r.Metric != nil && v.opts.defaultRoute == DefaultRoutePortable {
-			v.add(field.Invalid(path.Index(j).Child(segMetric).path(), *r.Metric,
+			v.add(field.Invalid(config.Child(segRoutes).Index(j).Child(segMetric).path(), *r.Metric,
 				"an IPv6 default route with a metric has no form that cloud-init 22.4's networkd, eni and sysconfig renderers apply "+
 					"(they turn ::/0 into ::/64 and reject to: default); drop the metric, or build with DefaultRouteNetplan "+
 					"for guests with netplan 0.103+ or cloud-init 25.3+"))
@@ -347,7 +359,10 @@ func (v *validator) routes(path fieldPath, routes []Route, addrs, subnets []neti
 }
 
 // mtu checks the MTU against the address families in use.
-func (v *validator) mtu(path fieldPath, c *IPConfig) {
+//
+// config is the path of the IP config; the paths of its fields are built
+// only for an error.
+func (v *validator) mtu(config fieldPath, c *IPConfig) {
 	if c.MTU == 0 {
 		return
 	}
@@ -364,7 +379,7 @@ func (v *validator) mtu(path fieldPath, c *IPConfig) {
 		if ipv6 {
 			detail += " (IPv6 needs at least 1280)"
 		}
-		v.add(field.Invalid(path.path(), c.MTU, detail))
+		v.add(field.Invalid(config.Child(segMTU).path(), c.MTU, detail))
 	}
 }
 
@@ -526,7 +541,6 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		if !validInterfaceName(p.Name) {
 			v.add(field.Invalid(newPath(segNetworks).Index(i).path(), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
 		}
-		path := newPath(segNetworks).Index(i).Child(segIPConfig)
 		c := p.ip
 		if p.Role == RolePod && c.Mode == ModeDHCP {
 			podDHCP4, podDHCP6 = true, c.DHCP6
@@ -552,7 +566,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			}
 		}
 		if metrics && v.opts.defaultRoute == DefaultRoutePortable {
-			v.warn(WarningRouteMetricDropped, p.Network, path.Child(segRoutes),
+			v.warn(WarningRouteMetricDropped, p.Network, newPath(segNetworks).Index(i).Child(segIPConfig).Child(segRoutes),
 				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
