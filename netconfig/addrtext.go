@@ -1,6 +1,9 @@
 package netconfig
 
-import "net/netip"
+import (
+	"net/netip"
+	"slices"
+)
 
 // appendAddr appends a's text, exactly as a.AppendTo writes it: dotted
 // decimal for IPv4, RFC 5952's form for IPv6 (lower-case hex, no leading
@@ -10,16 +13,19 @@ import "net/netip"
 // was a sixth of Build's time. Zoned and IPv4-mapped addresses, which
 // validation refuses, are left to netip.
 func appendAddr(b []byte, a netip.Addr) []byte {
+	// The text is written straight into b's room, grown first when short.
 	if a.Is4() {
 		x := a.As4()
-		var t [len("255.255.255.255")]byte
-		n := putDecimal(t[:], x[0])
+		b = slices.Grow(b, len("255.255.255.255"))
+		at := len(b)
+		t := b[at : at+len("255.255.255.255")]
+		n := putDecimal(t, x[0])
 		for _, o := range x[1:] {
 			t[n] = '.'
 			n++
 			n += putDecimal(t[n:], o)
 		}
-		return append(b, t[:n]...)
+		return b[:at+n]
 	}
 	if !a.Is6() || a.Is4In6() || a.Zone() != "" {
 		return a.AppendTo(b)
@@ -46,7 +52,9 @@ func appendAddr(b []byte, a netip.Addr) []byte {
 		}
 		i = j
 	}
-	var t [len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]byte
+	b = slices.Grow(b, len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))
+	at := len(b)
+	t := b[at : at+len("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")]
 	n := 0
 	for i := 0; i < len(g); i++ {
 		if i == zeroAt {
@@ -61,7 +69,7 @@ func appendAddr(b []byte, a netip.Addr) []byte {
 		}
 		n += putHex(t[n:], g[i])
 	}
-	return append(b, t[:n]...)
+	return b[:at+n]
 }
 
 // appendPrefix appends p's text, exactly as p.AppendTo writes it.

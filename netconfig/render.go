@@ -176,13 +176,12 @@ func plainText(s string) bool {
 	return s != ""
 }
 
-// route is a route of the output: a destination prefix, or a word for
-// text.
-type route struct {
-	to     netip.Prefix
-	via    netip.Addr
-	text   string // the destination's text when it is a word, not a prefix
-	metric *uint32
+// routeRef is a route of the output, by its place in the IP config: a
+// default gateway (Gateways[i]) or a route (Routes[i]). It is two words,
+// so that listing a NIC's routes copies no Route.
+type routeRef struct {
+	i       int32
+	gateway bool
 }
 
 // ethernet writes one NIC's entry in netplan.Marshal's layout and returns
@@ -197,29 +196,25 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 	c := p.ip
 	var e netplan.Ethernet
 
-	// The default routes and routes as the style writes them, and gateway6.
-	var routeBuf [8]route
+	// The routes in the output, default routes first in the style's form,
+	// and gateway6: the portable style writes an IPv6 default route so.
+	var routeBuf [8]routeRef
 	routes := routeBuf[:0]
 	var gw6 netip.Addr
-	add := func(gw netip.Addr, metric *uint32) {
-		switch {
-		case r.opts.defaultRoute == DefaultRouteNetplan:
-			routes = append(routes, route{via: gw, text: "default", metric: metric})
-		case gw.Is4():
-			routes = append(routes, route{via: gw, text: "0.0.0.0/0", metric: metric})
-		default:
+	netplanStyle := r.opts.defaultRoute == DefaultRouteNetplan
+	for i, gw := range c.Gateways {
+		if netplanStyle || gw.Is4() {
+			routes = append(routes, routeRef{int32(i), true})
+		} else {
 			gw6 = gw
 		}
 	}
-	for _, gw := range c.Gateways {
-		add(gw, nil)
-	}
-	for _, rt := range c.Routes {
-		if rt.IsDefault() {
-			add(rt.Via, rt.Metric)
-			continue
+	for i := range c.Routes {
+		if rt := &c.Routes[i]; rt.IsDefault() && !netplanStyle && rt.Via.Is6() {
+			gw6 = rt.Via
+		} else if !rt.IsDefault() || netplanStyle || rt.Via.Is4() {
+			routes = append(routes, routeRef{int32(i), false})
 		}
-		routes = append(routes, route{to: rt.To, via: rt.Via, metric: rt.Metric})
 	}
 	hasNS := len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0
 
@@ -322,27 +317,43 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 		buf = append(buf, "      routes:\n"...)
 		out, metrics := r.routes, r.metrics
 		first := len(out)
-		for _, rt := range routes {
-			o := netplan.Route{To: rt.text}
-			if rt.text != "" {
+		for _, ref := range routes {
+			var via netip.Addr
+			var metric *uint32
+			to := netip.Prefix{} // a default route's is a word
+			if ref.gateway {
+				via = c.Gateways[ref.i]
+			} else {
+				rt := &c.Routes[ref.i]
+				via, metric = rt.Via, rt.Metric
+				if !rt.IsDefault() {
+					to = rt.To
+				}
+			}
+			var o netplan.Route
+			if !to.IsValid() {
 				// "default" or "0.0.0.0/0": constants that need no escape.
+				o.To = "0.0.0.0/0"
+				if netplanStyle {
+					o.To = "default"
+				}
 				buf = append(buf, "      - to: "...)
-				raw(rt.text)
+				raw(o.To)
 			} else {
 				buf = append(buf, "      - to: \""...)
 				start := len(buf)
-				buf = appendPrefix(buf, rt.to)
+				buf = appendPrefix(buf, to)
 				o.To = keep(start)
 			}
 			buf = append(buf, "        via: \""...)
 			start := len(buf)
-			buf = appendAddr(buf, rt.via)
+			buf = appendAddr(buf, via)
 			o.Via = keep(start)
-			if rt.metric != nil {
-				metrics = append(metrics, *rt.metric)
+			if metric != nil {
+				metrics = append(metrics, *metric)
 				o.Metric = &metrics[len(metrics)-1]
 				buf = append(buf, "        metric: "...)
-				buf = strconv.AppendUint(buf, uint64(*rt.metric), 10)
+				buf = strconv.AppendUint(buf, uint64(*metric), 10)
 				buf = append(buf, '\n')
 			}
 			out = append(out, o)
