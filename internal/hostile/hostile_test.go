@@ -38,3 +38,16 @@ func TestPyYAMLSeesWhatYAML11Reads(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, Flat{"on": "str:52:54:00:12:34:56"}, v3)
 }
+
+// TestSigsMishandled pins the characters SigsMishandled names, and some it
+// does not.
+func TestSigsMishandled(t *testing.T) {
+	for s, want := range map[string]bool{
+		"a\x7fb": true, "a\u0080": true, "pod1\u0085}]": true, "\u009f": true, "\ufffe": true, "\uffff": true,
+		"": false, "eth0": false, "é": false, "\u00a0": false, "\u2028": false, "\ufeff": false, "\U0010ffff": false,
+	} {
+		if got := SigsMishandled(s); got != want {
+			t.Errorf("SigsMishandled(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package manifest_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/guestnet/guestnet/cloudinit"
+	"github.com/guestnet/guestnet/internal/hostile"
 	"github.com/guestnet/guestnet/internal/manifest"
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
@@ -325,17 +327,35 @@ func checkDecodeError(t *testing.T, err error, kind string, n int) {
 
 // checkFixpoint encodes obj as YAML, decodes that with decode and encodes
 // the result again: the two encodings must be the same.
+//
+// The encoder, sigs.k8s.io/yaml, fails on some text: it cannot write a
+// mapping key holding NEL, for one (testdata/fuzz/FuzzPod/nel-in-annotation-key).
+// An object holding such text (hostile.SigsMishandled) is excused, and only
+// such an object.
 func checkFixpoint(t *testing.T, obj any, decode func([]byte) (any, error)) {
 	t.Helper()
+	excused := func() bool {
+		j, err := json.Marshal(obj)
+		return err == nil && hostile.SigsMishandled(string(j))
+	}
 	first, err := yaml.Marshal(obj)
-	require.NoError(t, err)
+	if err != nil {
+		require.True(t, excused(), "sigs.k8s.io/yaml cannot encode the manifest, for no known reason: %v", err)
+		return
+	}
 	if len(first) > manifest.MaxSize {
 		return
 	}
 	back, err := decode(first)
+	if err != nil && excused() {
+		return
+	}
 	require.NoError(t, err, "decoding its own encoding:\n%s", first)
 	second, err := yaml.Marshal(back)
 	require.NoError(t, err)
+	if string(first) != string(second) && excused() {
+		return
+	}
 	require.Equal(t, string(first), string(second), "encoding, decoding and encoding again changed the manifest")
 }
 
