@@ -8,6 +8,7 @@
 package hostile
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -262,6 +263,34 @@ func SigsMishandled(s string) bool {
 	for _, r := range s {
 		if r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0xfffe || r == 0xffff {
 			return true
+		}
+	}
+	return false
+}
+
+// SigsCannotEncode reports whether sigs.k8s.io/yaml v1.6.0 may fail to
+// write v, a value decoded from JSON (maps, slices, strings and the like),
+// as a document that reads back as v: a string or key of v holds a
+// character SigsMishandled names, or a mapping key is longer than 1024
+// bytes in JSON (quotes and escapes included). Marshal converts JSON to
+// YAML by reading the JSON as YAML, and YAML limits an implicit key to
+// 1024 characters: a key of 1,023 plain bytes already fails.
+func SigsCannotEncode(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return SigsMishandled(v)
+	case []any:
+		for _, e := range v {
+			if SigsCannotEncode(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			j, err := json.Marshal(k)
+			if err != nil || len(j) > 1024 || SigsMishandled(k) || SigsCannotEncode(e) {
+				return true
+			}
 		}
 	}
 	return false

@@ -1,9 +1,12 @@
 package hostile
 
 import (
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // TestReadersAgreeOnQuotedText checks the reductions themselves: the three
@@ -50,4 +53,27 @@ func TestSigsMishandled(t *testing.T) {
 			t.Errorf("SigsMishandled(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// TestSigsCannotEncodeNamesSigsFailures checks SigsCannotEncode against
+// sigs.k8s.io/yaml itself, around the 1024-byte key limit and with the
+// characters it mishandles in keys and values: wherever Marshal fails, or
+// its document reads back as another value, SigsCannotEncode says so.
+func TestSigsCannotEncodeNamesSigsFailures(t *testing.T) {
+	for _, n := range []int{1, 1000, 1021, 1022, 1023, 1024, 2000} {
+		for _, c := range []string{"a", "\u0085", "é", "\"", "\x7f"} {
+			key := strings.Repeat("a", n-1) + c
+			for _, v := range []any{map[string]any{key: "v"}, map[string]any{"k": key}, []any{map[string]any{"k": []any{key}}}} {
+				doc, err := sigsyaml.Marshal(v)
+				var back any
+				if err == nil {
+					err = sigsyaml.Unmarshal(doc, &back)
+				}
+				if err != nil || !reflect.DeepEqual(v, back) {
+					require.True(t, SigsCannotEncode(v), "sigs.k8s.io/yaml fails on %q (%v) but SigsCannotEncode says no", v, err)
+				}
+			}
+		}
+	}
+	require.False(t, SigsCannotEncode(map[string]any{strings.Repeat("a", 1000): "v", "k": []any{"é", 1.0, nil}}))
 }
