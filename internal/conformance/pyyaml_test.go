@@ -1,14 +1,11 @@
 package conformance
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
+	"github.com/guestnet/guestnet/internal/hostile"
 	"github.com/guestnet/guestnet/netconfig/netplan"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
@@ -22,18 +19,8 @@ func pyyamlTypes(t *testing.T, values []string) []string {
 	const script = `import json, sys, yaml
 vals = json.load(sys.stdin)
 print(json.dumps([type(yaml.safe_load("v: " + v)["v"]).__name__ for v in vals]))`
-	in, err := json.Marshal(values)
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), cmdTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, py, "-c", script)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	require.NoError(t, err, "python3 with PyYAML (a dependency of cloud-init): %s", stderr.String())
 	var types []string
-	require.NoError(t, json.Unmarshal(out, &types))
+	hostile.RunPythonJSON(t, py, script, values, &types)
 	require.Len(t, types, len(values))
 	return types
 }

@@ -131,24 +131,8 @@ func PyYAML(t testing.TB, docs [][]byte) []PyResult {
 		}
 		index[i] = k
 	}
-	in, err := json.Marshal(strs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, py, "-c", pyyamlScript)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", py, err, stderr.String())
-	}
 	var raw []map[string]any
-	if err := json.Unmarshal(out, &raw); err != nil {
-		t.Fatalf("%s wrote %s: %v", py, out, err)
-	}
+	RunPythonJSON(t, py, pyyamlScript, strs, &raw)
 	if len(raw) != len(strs) {
 		t.Fatalf("%s read %d documents of %d", py, len(raw), len(strs))
 	}
@@ -238,4 +222,29 @@ func pyScalar(m map[string]any) string {
 		return "other:" + fmt.Sprint(v)
 	}
 	return "other:?"
+}
+
+// RunPythonJSON runs script with the interpreter py, writing in to its
+// standard input as JSON and reading its standard output, JSON, into out.
+// It fails t when the script fails, takes over two minutes or writes
+// anything but JSON.
+func RunPythonJSON(t testing.TB, py, script string, in, out any) {
+	t.Helper()
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, py, "-c", script)
+	cmd.Stdin = bytes.NewReader(data)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", py, err, stderr.String())
+	}
+	if err := json.Unmarshal(stdout, out); err != nil {
+		t.Fatalf("%s wrote %s: %v", py, stdout, err)
+	}
 }
