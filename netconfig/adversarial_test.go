@@ -212,7 +212,7 @@ func TestAdversarialStringsInEverySpecField(t *testing.T) {
 				case fName:
 					assert.Equal(t, c.Value, res.Interfaces[1].Network, "the network name is carried exactly")
 				}
-				requireFlat(t, res.YAML, want)
+				hostile.RequireFlat(t, res.YAML, want)
 				docs, wants = append(docs, res.YAML), append(wants, want)
 			})
 		}
@@ -255,18 +255,6 @@ func requirePrintable(t *testing.T, s string) {
 	}
 }
 
-// requireFlat checks that doc reads as want with go.yaml.in/yaml/v3 and
-// with sigs.k8s.io/yaml.
-func requireFlat(t *testing.T, doc []byte, want hostile.Flat) {
-	t.Helper()
-	v3, err := hostile.FlattenYAMLv3(doc)
-	require.NoError(t, err, "%s", doc)
-	require.Equal(t, want.String(), v3.String(), "go.yaml.in/yaml/v3 reads:\n%s", doc)
-	sigs, err := hostile.FlattenSigsYAML(doc)
-	require.NoError(t, err, "%s", doc)
-	require.Equal(t, want.String(), sigs.String(), "sigs.k8s.io/yaml reads:\n%s", doc)
-}
-
 // checkPyYAML checks that PyYAML reads each of docs as the Flat wanted.
 func checkPyYAML(t *testing.T, docs [][]byte, wants []hostile.Flat) {
 	t.Helper()
@@ -303,7 +291,7 @@ func TestAdversarialMACStrings(t *testing.T) {
 			require.NoError(t, err)
 			want := advFlat()
 			want[hostile.Path("network", "ethernets", "eth1", "match", "macaddress")] = "str:" + c.Value
-			requireFlat(t, res.YAML, want)
+			hostile.RequireFlat(t, res.YAML, want)
 			docs, wants = append(docs, res.YAML), append(wants, want)
 		})
 	}
@@ -523,7 +511,7 @@ func TestAdversarialResolvers(t *testing.T) {
 			assert.Equal(t, c.Value, res.Interfaces[1].PodInterface)
 			assert.Equal(t, "vms/ext-net", res.Interfaces[1].NetworkName, "the spec's attachment wins")
 			assert.Equal(t, netconfig.MACFromNetworkStatus, res.Interfaces[1].MACSource)
-			requireFlat(t, res.YAML, advFlat())
+			hostile.RequireFlat(t, res.YAML, advFlat())
 		})
 	}
 	t.Run("multicast MAC from a resolver", func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"testing"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/yaml"
@@ -294,4 +295,22 @@ func SigsCannotEncode(v any) bool {
 		}
 	}
 	return false
+}
+
+// RequireFlat fails t unless doc reads as want with go.yaml.in/yaml/v3
+// and with sigs.k8s.io/yaml.
+func RequireFlat(t testing.TB, doc []byte, want Flat) {
+	t.Helper()
+	for _, r := range []struct {
+		name string
+		read func([]byte) (Flat, error)
+	}{{"go.yaml.in/yaml/v3", FlattenYAMLv3}, {"sigs.k8s.io/yaml", FlattenSigsYAML}} {
+		got, err := r.read(doc)
+		if err != nil {
+			t.Fatalf("%s cannot read the document: %v\n%s", r.name, err, doc)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("%s reads:\n%s\nwhich is\n%s\nnot\n%s", r.name, doc, got, want)
+		}
+	}
 }
