@@ -138,7 +138,7 @@ func TestAdversarialMACStrings(t *testing.T) {
 }
 
 // TestAdversarialNetworkNames uses every hostile string as a network (and
-// interface) name. Names are opaque keys here: a Table keeps them exactly,
+// interface) name. Names are opaque keys here: a netconfig.MACTable keeps them exactly,
 // a stable MAC is derived from their bytes, and Pin writes a VM that reads
 // back (through YAML, as kubectl would send it) with the same names. An
 // error that names one quotes it when it is not printable text.
@@ -150,7 +150,7 @@ func TestAdversarialNetworkNames(t *testing.T) {
 				require.EqualError(t, err, `macs[]: Invalid value: "02:00:00:aa:bb:cc": the network name is empty`)
 			} else {
 				require.NoError(t, err)
-				e, ok := table.Lookup(c.Value)
+				e, ok := table.ResolveMAC(c.Value)
 				require.True(t, ok)
 				assert.Equal(t, "02:00:00:aa:bb:cc", e.MAC.String())
 				mac, ok := macresolve.Chain(nil, table).MAC(c.Value)
@@ -195,7 +195,7 @@ func TestAdversarialNetworkNames(t *testing.T) {
 			}
 			table, err = macresolve.FromVM(pinned)
 			require.NoError(t, err)
-			e, ok := table.Lookup(c.Value)
+			e, ok := table.ResolveMAC(c.Value)
 			require.True(t, ok)
 			assert.Equal(t, want, e.MAC)
 
@@ -224,7 +224,7 @@ func TestAdversarialSizes(t *testing.T) {
 	// without MACs 42 ms, 20 MiB (a deep copy of the VM among them).
 	bounds := hostile.Bounds{Alloc: 256 << 20, Time: 5 * time.Second}
 	t.Run("FromVM", func(t *testing.T) {
-		var table macresolve.Table
+		var table netconfig.MACTable
 		var err error
 		hostile.Bounded(t, bounds, func() { table, err = macresolve.FromVM(vm) })
 		require.NoError(t, err)
@@ -271,7 +271,7 @@ func TestAdversarialSizes(t *testing.T) {
 			spec.Networks = append(spec.Networks, netconfig.Network{Name: names[i], Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge})
 		}
 		r := multus.NewStatusResolver("vms", nil)
-		var table macresolve.Table
+		var table netconfig.MACTable
 		// The status resolver answers nothing for a list longer than
 		// netconfig.MaxNetworks, without reading it.
 		hostile.Bounded(t, bounds, func() { table = macresolve.FromNetworkStatus(spec, r) })

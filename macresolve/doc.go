@@ -4,7 +4,7 @@
 //
 // # Resolvers
 //
-// A Table maps VM network names (a KubeVirt interface is named after its
+// A netconfig.MACTable maps VM network names (a KubeVirt interface is named after its
 // network) to an Entry: the MAC, its Source and a Detail. It implements
 // netconfig.MACResolver, so it can be passed to netconfig.WithMACResolver
 // as it is, and Resolver, this package's one-method interface that also

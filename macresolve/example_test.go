@@ -34,7 +34,7 @@ func ExampleFromVMI() {
 		return
 	}
 	for _, network := range []string{"default", "red", "blue"} {
-		e, ok := macs.Lookup(network)
+		e, ok := macs.ResolveMAC(network)
 		fmt.Printf("%s %s %v %s (%s)\n", network, e.MAC, ok, e.Source, e.Detail)
 	}
 	// Output:
@@ -62,7 +62,7 @@ func ExampleFromVM() {
 		fmt.Println(err)
 		return
 	}
-	e, _ := macs.Lookup("red")
+	e, _ := macs.ResolveMAC("red")
 	fmt.Println(e.MAC, e.Source, e.Detail)
 
 	vm.Spec.Template.Spec.Domain.Devices.Interfaces[1].MacAddress = "ff:ff:ff:ff:ff:ff"
@@ -108,7 +108,7 @@ func ExampleChain() {
 	chain := macresolve.Chain(vmi, static)
 
 	for _, network := range []string{"default", "red", "blue"} {
-		e, ok := chain.Lookup(network)
+		e, ok := chain.ResolveMAC(network)
 		fmt.Println(network, e.MAC, e.Source, ok)
 	}
 	var r netconfig.MACResolver = chain

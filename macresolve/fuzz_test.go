@@ -15,7 +15,7 @@ import (
 // form and parses back to itself, and that every error names the value and
 // comes with the zero MAC. Static, which checks every MAC as Normalize
 // does, must agree: it accepts the same strings, as the same MAC with
-// SourceStatic, and its error names the field macs[<network>].
+// netconfig.MACStatic, and its error names the field macs[<network>].
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{
 		"02:7c:4e:00:00:01", "02-7C-4E-00-00-01", "00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff",
@@ -43,7 +43,7 @@ func FuzzNormalize(f *testing.F) {
 				t.Fatalf("Static(%q) = %v, %v: want no table and an error naming macs[net]", s, table, serr)
 			}
 		default:
-			if want := (Table{"net": {MAC: mac, Source: SourceStatic}}); !reflect.DeepEqual(table, want) {
+			if want := (netconfig.MACTable{"net": {MAC: mac, Origin: netconfig.MACStatic}}); !reflect.DeepEqual(table, want) {
 				t.Fatalf("Static(%q) = %v, want %v", s, table, want)
 			}
 		}

@@ -35,7 +35,7 @@ func Normalize(s string) (netconfig.MAC, error) {
 // FromVM returns the MACs set on the interfaces of vm's template
 // (spec.template.spec.domain.devices.interfaces[].macAddress) by network
 // name (a KubeVirt interface is named after the network it is bound to),
-// with SourceVMTemplate and, as Detail, the path of the field. Interfaces
+// with netconfig.MACFromVMTemplate and, as Detail, the path of the field. Interfaces
 // without a MAC are left out: before the VM is created nobody has chosen
 // one yet (see Pin), and after it is created KubeMacPool, when it manages
 // the namespace, has written the one it allocated here.
@@ -44,16 +44,16 @@ func Normalize(s string) (netconfig.MAC, error) {
 // given two different MACs, is an error naming the field and the value;
 // every such problem is reported, in one aggregate error built from a
 // field.ErrorList. A nil vm, or one without a template, is an error.
-func FromVM(vm *kubevirtv1.VirtualMachine) (Table, error) {
+func FromVM(vm *kubevirtv1.VirtualMachine) (netconfig.MACTable, error) {
 	if vm == nil {
 		return nil, errors.New("no VirtualMachine to read MAC addresses from")
 	}
 	if vm.Spec.Template == nil {
 		return nil, field.ErrorList{field.Required(field.NewPath("spec", "template"), "a VirtualMachine needs a template")}.ToAggregate()
 	}
-	t := Table{}
+	t := netconfig.MACTable{}
 	path := field.NewPath("spec", "template", "spec", "domain", "devices", "interfaces")
-	if _, errs := readInterfaces(path, vm.Spec.Template.Spec.Domain.Devices.Interfaces, SourceVMTemplate, t); len(errs) > 0 {
+	if _, errs := readInterfaces(path, vm.Spec.Template.Spec.Domain.Devices.Interfaces, netconfig.MACFromVMTemplate, t); len(errs) > 0 {
 		return nil, errs.ToAggregate()
 	}
 	return t, nil
@@ -63,10 +63,10 @@ func FromVM(vm *kubevirtv1.VirtualMachine) (Table, error) {
 // interface is named after the network it is bound to).
 //
 // A MAC set in the spec (spec.domain.devices.interfaces[].macAddress) wins:
-// it is the one KubeVirt gives the guest. Its entry has SourceVMISpec and,
+// it is the one KubeVirt gives the guest. Its entry has netconfig.MACFromVMISpec and,
 // as Detail, the path of the field. For an interface whose spec sets none,
 // the MAC reported in status.interfaces[].mac for the same name is used,
-// with SourceVMIStatus and, as Detail, the entry's infoSource (which of
+// with netconfig.MACFromVMIStatus and, as Detail, the entry's infoSource (which of
 // the domain, the guest agent and the Multus status reported it). Status
 // entries without a name (interfaces the guest agent reports that belong to
 // no VM network) and entries without a MAC are skipped, and status entries
@@ -76,13 +76,13 @@ func FromVM(vm *kubevirtv1.VirtualMachine) (Table, error) {
 // two different MACs by one side, is an error naming the field and the
 // value; every such problem is reported, in one aggregate error built from
 // a field.ErrorList. A nil vmi is an error.
-func FromVMI(vmi *kubevirtv1.VirtualMachineInstance) (Table, error) {
+func FromVMI(vmi *kubevirtv1.VirtualMachineInstance) (netconfig.MACTable, error) {
 	if vmi == nil {
 		return nil, errors.New("no VirtualMachineInstance to read MAC addresses from")
 	}
-	t := Table{}
+	t := netconfig.MACTable{}
 	specPath := field.NewPath("spec", "domain", "devices", "interfaces")
-	fromSpec, errs := readInterfaces(specPath, vmi.Spec.Domain.Devices.Interfaces, SourceVMISpec, t)
+	fromSpec, errs := readInterfaces(specPath, vmi.Spec.Domain.Devices.Interfaces, netconfig.MACFromVMISpec, t)
 
 	statusPath := field.NewPath("status", "interfaces")
 	fromStatus := map[string]int{} // network name -> index of the status entry that gave its MAC
@@ -107,7 +107,7 @@ func FromVMI(vmi *kubevirtv1.VirtualMachineInstance) (Table, error) {
 			continue
 		}
 		fromStatus[st.Name] = i
-		t[st.Name] = Entry{MAC: mac, Source: SourceVMIStatus, Detail: st.InfoSource}
+		t[st.Name] = netconfig.ResolvedMAC{MAC: mac, Origin: netconfig.MACFromVMIStatus, Detail: st.InfoSource}
 	}
 
 	if len(errs) > 0 {
@@ -119,7 +119,7 @@ func FromVMI(vmi *kubevirtv1.VirtualMachineInstance) (Table, error) {
 // readInterfaces puts the MACs set on ifaces, found at path, into t with
 // source, and returns the index of the interface that set each network's
 // MAC together with the problems found.
-func readInterfaces(path *field.Path, ifaces []kubevirtv1.Interface, source Source, t Table) (map[string]int, field.ErrorList) {
+func readInterfaces(path *field.Path, ifaces []kubevirtv1.Interface, origin netconfig.MACOrigin, t netconfig.MACTable) (map[string]int, field.ErrorList) {
 	var errs field.ErrorList
 	set := map[string]int{} // network name -> index of the interface that set its MAC
 	for i, iface := range ifaces {
@@ -142,7 +142,7 @@ func readInterfaces(path *field.Path, ifaces []kubevirtv1.Interface, source Sour
 			continue
 		}
 		if _, ok := t[iface.Name]; !ok {
-			t[iface.Name] = Entry{MAC: mac, Source: source, Detail: p.String()}
+			t[iface.Name] = netconfig.ResolvedMAC{MAC: mac, Origin: origin, Detail: p.String()}
 		}
 	}
 	return set, errs
@@ -157,41 +157,42 @@ func readInterfaces(path *field.Path, ifaces []kubevirtv1.Interface, source Sour
 // it); masquerade, passt and binding plugins
 // do not, and their networks are skipped.
 //
-// Entries have SourceNetworkStatus and, as Detail, the pod interface name.
+// Entries have netconfig.MACFromNetworkStatus and, as Detail, the pod interface name.
 // The status is a hint: a network r reports nothing for, or a MAC that is
 // unset or cannot be a NIC's (all zero, multicast), is left out, and no
-// error is returned. A nil r gives an empty Table. When two of spec's
+// error is returned. A nil r gives an empty netconfig.MACTable. When two of spec's
 // networks have the same name, the first wins.
-func FromNetworkStatus(spec netconfig.Spec, r netconfig.StatusResolver) Table {
-	t := Table{}
+func FromNetworkStatus(spec netconfig.Spec, r netconfig.StatusResolver) netconfig.MACTable {
+	t := netconfig.MACTable{}
 	if r == nil {
 		return t
 	}
-	for i, n := range spec.Networks {
+	statuses := r.NetworkStatuses(spec.Networks)
+	for _, n := range spec.Networks {
 		if n.Name == "" || n.Binding != netconfig.BindingBridge && n.Binding != netconfig.BindingSRIOV {
 			continue
 		}
 		if _, done := t[n.Name]; done {
 			continue
 		}
-		st, ok := r.NetworkStatus(spec.Networks, i)
+		st, ok := statuses[n.Name]
 		if !ok || !st.MAC.IsValid() || st.MAC.Problem() != "" {
 			continue
 		}
-		t[n.Name] = Entry{MAC: st.MAC, Source: SourceNetworkStatus, Detail: st.Interface}
+		t[n.Name] = netconfig.ResolvedMAC{MAC: st.MAC, Origin: netconfig.MACFromNetworkStatus, Detail: st.Interface}
 	}
 	return t
 }
 
-// Static returns a Table built from m, a map from network name to MAC
+// Static returns a netconfig.MACTable built from m, a map from network name to MAC
 // address written as Normalize accepts it ("02:00:00:AA:BB:CC" or
-// "02-00-00-aa-bb-cc"), with SourceStatic. Every MAC is checked as
+// "02-00-00-aa-bb-cc"), with netconfig.MACStatic. Every MAC is checked as
 // Normalize checks them, and an empty network name or MAC is refused; all
 // problems are reported at once, under the path macs[<network name>], in
 // network name order.
-func Static(m map[string]string) (Table, error) {
+func Static(m map[string]string) (netconfig.MACTable, error) {
 	var errs field.ErrorList
-	t := make(Table, len(m))
+	t := make(netconfig.MACTable, len(m))
 	root := field.NewPath("macs")
 	for _, network := range slices.Sorted(maps.Keys(m)) {
 		value := m[network]
@@ -209,7 +210,7 @@ func Static(m map[string]string) (Table, error) {
 			errs = append(errs, err)
 			continue
 		}
-		t[network] = Entry{MAC: mac, Source: SourceStatic}
+		t[network] = netconfig.ResolvedMAC{MAC: mac, Origin: netconfig.MACStatic}
 	}
 	if len(errs) > 0 {
 		return nil, errs.ToAggregate()

@@ -46,60 +46,60 @@ func vmi(spec, status []string) *kubevirtv1.VirtualMachineInstance {
 // specEntry is the entry of a MAC read from the macAddress of the i-th
 // interface of a VMI's spec.
 func specEntry(i int, s string) Entry {
-	return Entry{MAC: mac(s), Source: SourceVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
+	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
 }
 
 // statusEntry is the entry of a MAC read from a VMI's status.
 func statusEntry(s, infoSource string) Entry {
-	return Entry{MAC: mac(s), Source: SourceVMIStatus, Detail: infoSource}
+	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMIStatus, Detail: infoSource}
 }
 
 func TestFromVMI(t *testing.T) {
 	tests := []struct {
 		name    string
 		vmi     *kubevirtv1.VirtualMachineInstance
-		want    Table
+		want    netconfig.MACTable
 		wantErr []string // substrings of the error, when one is expected
 		// wantCount is the number of errors in the aggregate, when it is
 		// not one per substring of wantErr.
 		wantCount int
 	}{
 		{name: "nil VMI", vmi: nil, wantErr: []string{"no VirtualMachineInstance"}, wantCount: -1},
-		{name: "no interfaces", vmi: vmi(nil, nil), want: Table{}},
+		{name: "no interfaces", vmi: vmi(nil, nil), want: netconfig.MACTable{}},
 		{
 			name: "MACs from the spec",
 			vmi:  vmi([]string{"default", "02:00:00:00:00:01", "red", "02:00:00:00:00:02", "blue", ""}, nil),
-			want: Table{"default": specEntry(0, "02:00:00:00:00:01"), "red": specEntry(1, "02:00:00:00:00:02")},
+			want: netconfig.MACTable{"default": specEntry(0, "02:00:00:00:00:01"), "red": specEntry(1, "02:00:00:00:00:02")},
 		},
 		{
 			name: "MACs from the status",
 			vmi:  vmi([]string{"default", "", "red", ""}, []string{"default", "0a:58:0a:f4:01:0c", "red", "02:7c:4e:00:00:01"}),
-			want: Table{"default": statusEntry("0a:58:0a:f4:01:0c", ""), "red": statusEntry("02:7c:4e:00:00:01", "")},
+			want: netconfig.MACTable{"default": statusEntry("0a:58:0a:f4:01:0c", ""), "red": statusEntry("02:7c:4e:00:00:01", "")},
 		},
 		{
 			name: "the spec wins over the status",
 			vmi:  vmi([]string{"red", "02:00:00:00:00:01"}, []string{"red", "02:7c:4e:00:00:01"}),
-			want: Table{"red": specEntry(0, "02:00:00:00:00:01")},
+			want: netconfig.MACTable{"red": specEntry(0, "02:00:00:00:00:01")},
 		},
 		{
 			name: "status entries without a name or a MAC are skipped",
 			vmi:  vmi(nil, []string{"", "52:54:00:12:34:56", "red", "", "blue", "02:00:00:00:00:02"}),
-			want: Table{"blue": statusEntry("02:00:00:00:00:02", "")},
+			want: netconfig.MACTable{"blue": statusEntry("02:00:00:00:00:02", "")},
 		},
 		{
 			name: "upper case and hyphens are normalised",
 			vmi:  vmi([]string{"red", "02-7C-4E-00-00-0A"}, []string{"blue", "02:7C:4E:00:00:0B"}),
-			want: Table{"red": specEntry(0, "02:7c:4e:00:00:0a"), "blue": statusEntry("02:7c:4e:00:00:0b", "")},
+			want: netconfig.MACTable{"red": specEntry(0, "02:7c:4e:00:00:0a"), "blue": statusEntry("02:7c:4e:00:00:0b", "")},
 		},
 		{
 			name: "a status entry repeated with the same MAC",
 			vmi:  vmi(nil, []string{"red", "02:00:00:00:00:01", "red", "02:00:00:00:00:01"}),
-			want: Table{"red": statusEntry("02:00:00:00:00:01", "")},
+			want: netconfig.MACTable{"red": statusEntry("02:00:00:00:00:01", "")},
 		},
 		{
 			name: "a bad status MAC hidden by the spec is not read",
 			vmi:  vmi([]string{"red", "02:00:00:00:00:01"}, []string{"red", "ff:ff:ff:ff:ff:ff"}),
-			want: Table{"red": specEntry(0, "02:00:00:00:00:01")},
+			want: netconfig.MACTable{"red": specEntry(0, "02:00:00:00:00:01")},
 		},
 		{
 			name: "the status entry's infoSource is its detail",
@@ -111,12 +111,12 @@ func TestFromVMI(t *testing.T) {
 				}
 				return v
 			}(),
-			want: Table{"default": statusEntry("0a:58:0a:f4:01:0c", "domain, guest-agent"), "red": specEntry(1, "02:00:00:00:00:01")},
+			want: netconfig.MACTable{"default": statusEntry("0a:58:0a:f4:01:0c", "domain, guest-agent"), "red": specEntry(1, "02:00:00:00:00:01")},
 		},
 		{
 			name: "a spec interface repeated with the same MAC keeps the first field",
 			vmi:  vmi([]string{"red", "02:00:00:00:00:01", "red", "02-00-00-00-00-01"}, nil),
-			want: Table{"red": specEntry(0, "02:00:00:00:00:01")},
+			want: netconfig.MACTable{"red": specEntry(0, "02:00:00:00:00:01")},
 		},
 		{
 			name:      "malformed spec MAC",
@@ -195,15 +195,15 @@ func TestStatic(t *testing.T) {
 	tests := []struct {
 		name      string
 		macs      map[string]string
-		want      Table
+		want      netconfig.MACTable
 		wantErr   []string
 		wantCount int
 	}{
-		{name: "nil map", macs: nil, want: Table{}},
+		{name: "nil map", macs: nil, want: netconfig.MACTable{}},
 		{
 			name: "MACs in any accepted form",
 			macs: map[string]string{"default": "02:00:00:00:00:01", "red": "02-7C-4E-00-00-0A"},
-			want: Table{"default": {MAC: mac("02:00:00:00:00:01"), Source: SourceStatic}, "red": {MAC: mac("02:7c:4e:00:00:0a"), Source: SourceStatic}},
+			want: netconfig.MACTable{"default": {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic}, "red": {MAC: mac("02:7c:4e:00:00:0a"), Origin: netconfig.MACStatic}},
 		},
 		{
 			name:      "empty MAC",

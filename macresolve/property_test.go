@@ -45,14 +45,14 @@ func TestFromVMISpecWinsOverStatus(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		names := rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z][a-z0-9-]{0,10}`), 0, 6, rapid.ID[string]).Draw(t, "names")
 		vmi := &kubevirtv1.VirtualMachineInstance{}
-		want := Table{}
+		want := netconfig.MACTable{}
 		var status []kubevirtv1.VirtualMachineInstanceNetworkInterface
 		for i, name := range names {
 			iface := kubevirtv1.Interface{Name: name}
 			if rapid.Bool().Draw(t, "specMAC") {
 				b, s := drawUnicastMAC(t, "spec")
 				iface.MacAddress = s
-				want[name] = Entry{MAC: netconfig.MAC(b), Source: SourceVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
+				want[name] = netconfig.ResolvedMAC{MAC: netconfig.MAC(b), Origin: netconfig.MACFromVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
 			}
 			vmi.Spec.Domain.Devices.Interfaces = append(vmi.Spec.Domain.Devices.Interfaces, iface)
 			if rapid.Bool().Draw(t, "statusMAC") {
@@ -60,7 +60,7 @@ func TestFromVMISpecWinsOverStatus(t *testing.T) {
 				infoSource := rapid.SampledFrom([]string{"", "domain", "domain, guest-agent", "domain, guest-agent, multus-status"}).Draw(t, "infoSource")
 				status = append(status, kubevirtv1.VirtualMachineInstanceNetworkInterface{Name: name, MAC: s, InfoSource: infoSource})
 				if _, set := want[name]; !set {
-					want[name] = Entry{MAC: netconfig.MAC(b), Source: SourceVMIStatus, Detail: infoSource}
+					want[name] = netconfig.ResolvedMAC{MAC: netconfig.MAC(b), Origin: netconfig.MACFromVMIStatus, Detail: infoSource}
 				}
 			}
 		}

@@ -52,14 +52,14 @@ func TestNormalize(t *testing.T) {
 // templateEntry is the entry of a MAC read from the macAddress of the i-th
 // interface of a VM's template.
 func templateEntry(i int, s string) Entry {
-	return Entry{MAC: mac(s), Source: SourceVMTemplate, Detail: fmt.Sprintf("spec.template.spec.domain.devices.interfaces[%d].macAddress", i)}
+	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMTemplate, Detail: fmt.Sprintf("spec.template.spec.domain.devices.interfaces[%d].macAddress", i)}
 }
 
 func TestFromVM(t *testing.T) {
 	tests := []struct {
 		name    string
 		vm      *kubevirtv1.VirtualMachine
-		want    Table
+		want    netconfig.MACTable
 		wantErr []string
 	}{
 		{name: "nil VM", vm: nil, wantErr: []string{"no VirtualMachine"}},
@@ -72,16 +72,16 @@ func TestFromVM(t *testing.T) {
 			}(),
 			wantErr: []string{"spec.template: Required value"},
 		},
-		{name: "no interfaces", vm: newVM(), want: Table{}},
+		{name: "no interfaces", vm: newVM(), want: netconfig.MACTable{}},
 		{
 			name: "MACs set on the template, normalised; interfaces without one left out",
 			vm:   newVM("default", "", "red", "02-7C-4E-00-00-01", "blue", "02:00:00:00:00:02"),
-			want: Table{"red": templateEntry(1, "02:7c:4e:00:00:01"), "blue": templateEntry(2, "02:00:00:00:00:02")},
+			want: netconfig.MACTable{"red": templateEntry(1, "02:7c:4e:00:00:01"), "blue": templateEntry(2, "02:00:00:00:00:02")},
 		},
 		{
 			name: "an interface without a name is left out",
 			vm:   newVM("", "02:00:00:00:00:01"),
-			want: Table{},
+			want: netconfig.MACTable{},
 		},
 		{
 			name: "every problem is reported",
@@ -147,59 +147,59 @@ func TestFromNetworkStatus(t *testing.T) {
 		return st, ok
 	})
 	got := FromNetworkStatus(spec, r)
-	assert.Equal(t, Table{
-		"red":  {MAC: mac("02:7c:4e:00:00:01"), Source: SourceNetworkStatus, Detail: "podb1f51a511f1"},
-		"blue": {MAC: mac("02:7c:4e:00:00:02"), Source: SourceNetworkStatus, Detail: "pod16477688c0e"},
+	assert.Equal(t, netconfig.MACTable{
+		"red":  {MAC: mac("02:7c:4e:00:00:01"), Origin: netconfig.MACFromNetworkStatus, Detail: "podb1f51a511f1"},
+		"blue": {MAC: mac("02:7c:4e:00:00:02"), Origin: netconfig.MACFromNetworkStatus, Detail: "pod16477688c0e"},
 	}, got)
 	assert.Equal(t, []int{1, 2, 5, 6, 7}, calls, "only bridge and SR-IOV networks with a name are looked up, each name once")
 
-	assert.Equal(t, Table{}, FromNetworkStatus(spec, nil))
+	assert.Equal(t, netconfig.MACTable{}, FromNetworkStatus(spec, nil))
 }
 
 func TestTableAndResolverFunc(t *testing.T) {
-	table := Table{
-		"red":  {MAC: mac("02:00:00:00:00:01"), Source: SourceStatic},
-		"zero": {Source: SourceStatic},
+	table := netconfig.MACTable{
+		"red":  {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic},
+		"zero": {Origin: netconfig.MACStatic},
 	}
-	e, ok := table.Lookup("red")
+	e, ok := table.ResolveMAC("red")
 	assert.True(t, ok)
-	assert.Equal(t, SourceStatic, e.Source)
+	assert.Equal(t, netconfig.MACStatic, e.Source)
 	m, ok := table.MAC("red")
 	assert.True(t, ok)
 	assert.Equal(t, mac("02:00:00:00:00:01"), m)
 	for _, network := range []string{"zero", "blue"} {
-		_, ok = table.Lookup(network)
+		_, ok = table.ResolveMAC(network)
 		assert.False(t, ok, network)
 		_, ok = table.MAC(network)
 		assert.False(t, ok, network)
 	}
-	_, ok = Table(nil).MAC("red")
+	_, ok = netconfig.MACTable(nil).MAC("red")
 	assert.False(t, ok)
 
 	f := ResolverFunc(func(network string) (Entry, bool) {
 		if network == "zero" {
-			return Entry{Source: SourceStatic}, true
+			return netconfig.ResolvedMAC{Origin: netconfig.MACStatic}, true
 		}
-		return table.Lookup(network)
+		return table.ResolveMAC(network)
 	})
 	m, ok = f.MAC("red")
 	assert.True(t, ok)
 	assert.Equal(t, mac("02:00:00:00:00:01"), m)
-	_, ok = f.Lookup("zero")
+	_, ok = f.ResolveMAC("zero")
 	assert.False(t, ok, "an entry with an unset MAC counts as none")
-	_, ok = ResolverFunc(nil).Lookup("red")
+	_, ok = ResolverFunc(nil).ResolveMAC("red")
 	assert.False(t, ok, "a nil ResolverFunc has no entries")
 }
 
 func TestChain(t *testing.T) {
-	vmi := Table{"default": {MAC: mac("52:54:00:00:00:01"), Source: SourceVMIStatus, Detail: "domain"}}
-	template := Table{
-		"default": {MAC: mac("02:00:00:00:00:01"), Source: SourceVMTemplate},
-		"red":     {MAC: mac("02:00:00:00:00:02"), Source: SourceVMTemplate},
-		"zero":    {Source: SourceVMTemplate},
+	vmi := netconfig.MACTable{"default": {MAC: mac("52:54:00:00:00:01"), Origin: netconfig.MACFromVMIStatus, Detail: "domain"}}
+	template := netconfig.MACTable{
+		"default": {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACFromVMTemplate},
+		"red":     {MAC: mac("02:00:00:00:00:02"), Origin: netconfig.MACFromVMTemplate},
+		"zero":    {Origin: netconfig.MACFromVMTemplate},
 	}
 	static := ResolverFunc(func(network string) (Entry, bool) {
-		return Entry{MAC: mac("02:00:00:00:00:ff"), Source: SourceStatic, Detail: network}, true
+		return netconfig.ResolvedMAC{MAC: mac("02:00:00:00:00:ff"), Origin: netconfig.MACStatic, Detail: network}, true
 	})
 	tests := []struct {
 		name    string
@@ -212,14 +212,14 @@ func TestChain(t *testing.T) {
 		{name: "the first answer wins", chain: Chain(vmi, template, static), network: "default", want: vmi["default"], wantOK: true},
 		{name: "order matters", chain: Chain(template, vmi, static), network: "default", want: template["default"], wantOK: true},
 		{name: "a resolver without an answer is passed over", chain: Chain(vmi, template, static), network: "red", want: template["red"], wantOK: true},
-		{name: "an entry with an unset MAC is passed over", chain: Chain(template, static), network: "zero", want: Entry{MAC: mac("02:00:00:00:00:ff"), Source: SourceStatic, Detail: "zero"}, wantOK: true},
-		{name: "nil resolvers are skipped", chain: Chain(nil, Table(nil), ResolverFunc(nil), vmi), network: "default", want: vmi["default"], wantOK: true},
+		{name: "an entry with an unset MAC is passed over", chain: Chain(template, static), network: "zero", want: netconfig.ResolvedMAC{MAC: mac("02:00:00:00:00:ff"), Origin: netconfig.MACStatic, Detail: "zero"}, wantOK: true},
+		{name: "nil resolvers are skipped", chain: Chain(nil, netconfig.MACTable(nil), ResolverFunc(nil), vmi), network: "default", want: vmi["default"], wantOK: true},
 		{name: "nobody knows", chain: Chain(vmi, template), network: "blue"},
 		{name: "a chain in a chain", chain: Chain(Chain(vmi), template), network: "red", want: template["red"], wantOK: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := tt.chain.Lookup(tt.network)
+			got, ok := tt.chain.ResolveMAC(tt.network)
 			assert.Equal(t, tt.wantOK, ok)
 			assert.Equal(t, tt.want, got)
 			m, ok := tt.chain.MAC(tt.network)
@@ -230,9 +230,9 @@ func TestChain(t *testing.T) {
 }
 
 func TestChainKeepsItsOwnList(t *testing.T) {
-	rs := []Resolver{Table{"red": {MAC: mac("02:00:00:00:00:01"), Source: SourceStatic}}}
+	rs := []Resolver{netconfig.MACTable{"red": {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic}}}
 	chain := Chain(rs...)
-	rs[0] = Table{"red": {MAC: mac("02:00:00:00:00:02"), Source: SourceStatic}}
+	rs[0] = netconfig.MACTable{"red": {MAC: mac("02:00:00:00:00:02"), Origin: netconfig.MACStatic}}
 	m, _ := chain.MAC("red")
 	assert.Equal(t, mac("02:00:00:00:00:01"), m)
 }

@@ -312,14 +312,14 @@ func TestChainHonoursOrder(t *testing.T) {
 		tables := make([]Table, k)
 		rs := make([]Resolver, k)
 		for j := range tables {
-			tables[j] = Table{}
+			tables[j] = netconfig.MACTable{}
 			for _, n := range networks {
 				switch rapid.IntRange(0, 2).Draw(t, "has") {
 				case 1:
 					b, _ := drawUnicastMAC(t, "mac")
-					tables[j][n] = Entry{MAC: netconfig.MAC(b), Source: SourceStatic, Detail: fmt.Sprint(j)}
+					tables[j][n] = netconfig.ResolvedMAC{MAC: netconfig.MAC(b), Origin: netconfig.MACStatic, Detail: fmt.Sprint(j)}
 				case 2:
-					tables[j][n] = Entry{Source: SourceStatic, Detail: fmt.Sprint(j)} // no MAC: no answer
+					tables[j][n] = netconfig.ResolvedMAC{Origin: netconfig.MACStatic, Detail: fmt.Sprint(j)} // no MAC: no answer
 				}
 			}
 			rs[j] = tables[j]
@@ -337,7 +337,7 @@ func TestChainHonoursOrder(t *testing.T) {
 					break
 				}
 			}
-			got, ok := chain.Lookup(n)
+			got, ok := chain.ResolveMAC(n)
 			if ok != wantOK || got != want {
 				t.Fatalf("network %q: Lookup = %+v, %v; want %+v, %v", n, got, ok, want, wantOK)
 			}

@@ -156,7 +156,7 @@ func checkResolver(t *testing.T, statuses []nadv1.NetworkStatus) {
 
 	res, err := netconfig.Build(spec, netconfig.WithNetworkStatus(r))
 	if err != nil {
-		var invalid *netconfig.InvalidSpecError
+		var invalid *netconfig.ValidationError
 		require.ErrorAs(t, err, &invalid)
 		for _, fe := range invalid.Errors {
 			require.NotEmpty(t, fe.Field)

@@ -142,6 +142,18 @@ func (r *StatusResolver) NetworkStatus(networks []netconfig.Network, i int) (net
 	return st, true
 }
 
+// NetworkStatuses returns the entry of each of networks that has one, by
+// network name, as NetworkStatus gives them.
+func (r *StatusResolver) NetworkStatuses(networks []netconfig.Network) map[string]netconfig.NetworkStatus {
+	out := map[string]netconfig.NetworkStatus{}
+	for i, n := range networks {
+		if st, ok := r.NetworkStatus(networks, i); ok {
+			out[n.Name] = st
+		}
+	}
+	return out
+}
+
 // view is what NetworkStatus derives from the network list once per call.
 type view struct {
 	networks []netconfig.Network

@@ -85,8 +85,8 @@ func NetworkSelection(spec netconfig.Spec, macs netconfig.MACResolver) ([]nadv1.
 
 		mac, from := n.MAC, "the spec"
 		if !mac.IsValid() && macs != nil {
-			if m, ok := macs.MAC(n.Name); ok {
-				mac, from = m, "the MAC resolver"
+			if m, ok := macs.ResolveMAC(n.Name); ok {
+				mac, from = m.MAC, "the MAC resolver"
 			}
 		}
 		if mac.IsValid() {

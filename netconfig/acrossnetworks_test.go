@@ -72,7 +72,7 @@ func requireErrors(t *rapid.T, spec netconfig.Spec, kind string, want []string) 
 		return
 	}
 	require.Empty(t, res.YAML)
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	var got []string
 	for _, fe := range invalid.Errors {

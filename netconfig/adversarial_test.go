@@ -20,7 +20,7 @@ import (
 // The adversarial tests put strings built to break a YAML writer (see
 // package internal/hostile) into every string field of a Spec, and specs
 // past every limit into Build, and check each outcome exactly: either an
-// *InvalidSpecError whose field errors are at the expected paths and carry
+// *ValidationError whose field errors are at the expected paths and carry
 // the value, or YAML that go.yaml.in/yaml/v3, sigs.k8s.io/yaml and PyYAML
 // (cloud-init's reader) all read as exactly the expected keys and string
 // values, no injected text having become a key or a value of its own. Each
@@ -220,13 +220,13 @@ func TestAdversarialStringsInEverySpecField(t *testing.T) {
 	checkPyYAML(t, docs, wants)
 }
 
-// requireRefused checks that err is an *InvalidSpecError whose errors are
+// requireRefused checks that err is an *ValidationError whose errors are
 // at exactly the paths given, the first of which carries value (unless it
 // is a Required error, which has none), and whose message is one line of
 // printable text (every value in it quoted).
 func requireRefused(t *testing.T, err error, value string, paths []string) {
 	t.Helper()
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	got := map[string]bool{}
 	for _, fe := range invalid.Errors {
@@ -448,7 +448,7 @@ func TestAdversarialLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
 			hostile.Bounded(t, tt.bounds, func() { _, err = netconfig.Build(tt.spec) })
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			require.ErrorAs(t, err, &invalid)
 			got := make([]string, len(invalid.Errors))
 			for i, fe := range invalid.Errors {
@@ -486,7 +486,7 @@ func TestAdversarialLimits(t *testing.T) {
 		// Measured: 0.22 s of CPU, 57 MiB; the message of its tens of
 		// thousands of errors 0.23 s, 100 MiB.
 		hostile.Bounded(t, hostile.Bounds{Alloc: 256 << 20}, func() { _, err = netconfig.Build(spec) })
-		var invalid *netconfig.InvalidSpecError
+		var invalid *netconfig.ValidationError
 		require.ErrorAs(t, err, &invalid)
 		assert.Greater(t, len(invalid.Errors), 255*netconfig.MaxListLength)
 		var msg string
@@ -518,7 +518,7 @@ func TestAdversarialResolvers(t *testing.T) {
 		spec := advSpec()
 		spec.Networks[1].MAC = netconfig.MAC{}
 		_, err := netconfig.Build(spec, netconfig.WithMACResolver(netconfig.MACMap{"external": {0x01, 0, 0x5e, 0, 0, 1}}))
-		var invalid *netconfig.InvalidSpecError
+		var invalid *netconfig.ValidationError
 		require.True(t, errors.As(err, &invalid), "%v", err)
 		require.Len(t, invalid.Errors, 1)
 		assert.Equal(t, "networks[1]", invalid.Errors[0].Field)

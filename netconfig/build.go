@@ -15,7 +15,7 @@ import (
 //     collect every problem at once;
 //  3. render (render.go): write the typed netplan model and its YAML.
 //
-// Invalid input returns an *InvalidSpecError listing every problem with
+// Invalid input returns an *ValidationError listing every problem with
 // the path of its field, and an empty Result: nothing partial is emitted.
 // A Spec past one of the limits MaxNetworks, MaxListLength and
 // MaxTextLength is refused with the fields past them only, before anything
@@ -40,7 +40,7 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 	// Input past a limit (limits.go) is refused before any work whose cost
 	// grows with it.
 	if errs := limitErrors(spec); len(errs) > 0 {
-		return Result{}, &InvalidSpecError{Errors: errs}
+		return Result{}, &ValidationError{Errors: errs}
 	}
 
 	ifaces := make([]Interface, len(spec.Networks))
@@ -52,7 +52,7 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 	plans, warnings := resolve(spec, o, ifaces, plans)
 	errs, warnings := validate(spec, plans, o, warnings)
 	if len(errs) > 0 {
-		return Result{}, &InvalidSpecError{Errors: errs}
+		return Result{}, &ValidationError{Errors: errs}
 	}
 
 	cfg, out, err := render(plans, o)

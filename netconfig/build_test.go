@@ -91,7 +91,7 @@ func TestPodNetwork(t *testing.T) {
 		res, err := netconfig.Build(spec)
 		require.NoError(t, err)
 		assert.Equal(t, netplan.Ethernet{DHCP4: true}, res.Config.Network.Ethernets["eth0"])
-		assert.Contains(t, warningCodes(res, "default"), netconfig.WarningNameFallback)
+		assert.Contains(t, warningCodes(res, "default"), netconfig.WarningInterfaceNameFallback)
 	})
 	t.Run("found by the name default when no source is given", func(t *testing.T) {
 		spec := seedSpec()
@@ -120,7 +120,7 @@ func TestPodNetwork(t *testing.T) {
 	t.Run("a secondary default route warns that it competes with the pod network's", func(t *testing.T) {
 		res, err := netconfig.Build(seedSpec())
 		require.NoError(t, err)
-		assert.Contains(t, warningCodes(res, "external"), netconfig.WarningPodDefaultRoute)
+		assert.Contains(t, warningCodes(res, "external"), netconfig.WarningDefaultRouteOverridesPodNetwork)
 	})
 }
 
@@ -147,7 +147,7 @@ func TestNetworkStatus(t *testing.T) {
 		{name: "no resolver: first creation", configured: true, role: netconfig.RoleSecondary},
 		{name: "no entry yet: first creation", status: map[string]netconfig.NetworkStatus{}, configured: true, role: netconfig.RoleSecondary},
 		{name: "an entry naming an attachment", status: map[string]netconfig.NetworkStatus{"external": {NetworkName: "vms/ext-net", Interface: "pod1234"}}, configured: true, role: netconfig.RoleSecondary},
-		{name: "an entry naming none: not Multus", status: map[string]netconfig.NetworkStatus{"external": {Interface: "eth0"}}, role: netconfig.RoleSkipped, warning: netconfig.WarningNotMultus},
+		{name: "an entry naming none: not Multus", status: map[string]netconfig.NetworkStatus{"external": {Interface: "eth0"}}, role: netconfig.RoleSkipped, warning: netconfig.WarningNotMultusAttachment},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,8 +195,8 @@ func TestMACSources(t *testing.T) {
 		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, source: netconfig.MACFromNetworkStatus},
 		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, source: netconfig.MACFromNetworkStatus},
 		{name: "network status ignored for other bindings", binding: "macvtap", opts: []netconfig.Option{status},
-			warnings: []netconfig.WarningCode{netconfig.WarningNameFallback}},
-		{name: "nothing known", binding: "bridge", warnings: []netconfig.WarningCode{netconfig.WarningNameFallback}},
+			warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
+		{name: "nothing known", binding: "bridge", warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

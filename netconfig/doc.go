@@ -28,7 +28,7 @@
 //   - Default routes are written in forms every renderer of cloud-init 22.4
 //     and netplan 0.106 applies (see DefaultRoutePortable), unless
 //     DefaultRouteNetplan is chosen for recent guests.
-//   - Every problem is reported at once as an *InvalidSpecError, each with
+//   - Every problem is reported at once as an *ValidationError, each with
 //     the field path at fault; invalid input yields no YAML.
 //
 // Build is pure: it does no I/O, keeps no state, never modifies its input

@@ -86,7 +86,7 @@ func ExampleInvalidSpecError() {
 		}},
 	}}
 	_, err := netconfig.Build(spec)
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	if errors.As(err, &invalid) {
 		for _, fe := range invalid.Errors {
 			fmt.Println(fe.Field)

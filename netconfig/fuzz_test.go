@@ -44,7 +44,7 @@ const (
 //
 // The invariants, checked by checkBuild: Build never panics and never
 // modifies the spec; on error the Result is the zero value and the error
-// is an *InvalidSpecError holding field errors whose paths name a field of
+// is an *ValidationError holding field errors whose paths name a field of
 // the spec (namespace, or networks[i] with i in range), the same error
 // every time; on success netplan.Parse(res.YAML) is exactly res.Config,
 // sigs.k8s.io/yaml and go.yaml.in/yaml/v3 read res.YAML into the same
@@ -103,7 +103,7 @@ func FuzzBuild(f *testing.F) {
 // that reports every Multus network, a MAC resolver that knows every
 // network). The invariants: Parse never panics, never modifies its input,
 // and returns either a Spec or an error, never both, an
-// *InvalidSpecError's field errors all having a path; and what it accepts
+// *ValidationError's field errors all having a path; and what it accepts
 // meets every invariant of FuzzBuild (see checkBuild).
 func FuzzSpecFileBuild(f *testing.F) {
 	for _, name := range []string{"seed.yaml", "seed-list.yaml", "dual-stack.yaml"} {
@@ -127,7 +127,7 @@ func FuzzSpecFileBuild(f *testing.F) {
 		require.Equal(t, orig, data, "Parse modified its input")
 		if err != nil {
 			require.Equal(t, netconfig.Spec{}, spec, "a Spec with an error")
-			if invalid, ok := err.(*netconfig.InvalidSpecError); ok {
+			if invalid, ok := err.(*netconfig.ValidationError); ok {
 				require.NotEmpty(t, invalid.Errors)
 				for _, fe := range invalid.Errors {
 					require.NotEmpty(t, fe.Field, "%v", fe)
@@ -319,9 +319,9 @@ var fieldPath = regexp.MustCompile(`^(namespace|networks(\[(\d+)\]([.\[].*)?)?)$
 
 // knownWarnings are the codes Build may warn with.
 var knownWarnings = map[netconfig.WarningCode]bool{
-	netconfig.WarningNotMultus: true, netconfig.WarningNameFallback: true, netconfig.WarningMACMismatch: true,
-	netconfig.WarningPodDefaultRoute: true, netconfig.WarningOverlappingSubnets: true, netconfig.WarningRouteMetricDropped: true,
-	netconfig.WarningTooManyNameservers: true, netconfig.WarningIgnoredIPConfig: true, netconfig.WarningNothingConfigured: true,
+	netconfig.WarningNotMultusAttachment: true, netconfig.WarningInterfaceNameFallback: true, netconfig.WarningMACMismatch: true,
+	netconfig.WarningDefaultRouteOverridesPodNetwork: true, netconfig.WarningOverlappingSubnets: true, netconfig.WarningRouteMetricDropped: true,
+	netconfig.WarningTooManyNameservers: true, netconfig.WarningIPConfigIgnored: true, netconfig.WarningNothingConfigured: true,
 }
 
 // checkBuild builds spec with opts and checks the invariants that
@@ -333,8 +333,8 @@ func checkBuild(t *testing.T, spec netconfig.Spec, opts ...netconfig.Option) {
 	require.Equal(t, before, spec, "Build modified the spec")
 	if err != nil {
 		require.Equal(t, netconfig.Result{}, res, "a Result with an error")
-		invalid, ok := err.(*netconfig.InvalidSpecError)
-		require.True(t, ok, "an error of type %T, not *InvalidSpecError: %v", err, err)
+		invalid, ok := err.(*netconfig.ValidationError)
+		require.True(t, ok, "an error of type %T, not *ValidationError: %v", err, err)
 		require.NotEmpty(t, invalid.Errors)
 		for _, fe := range invalid.Errors {
 			require.NotNil(t, fe)

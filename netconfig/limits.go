@@ -5,7 +5,7 @@ import (
 )
 
 // Limits on the input of Build. A Spec past any of them is refused before
-// anything else is looked at, with an *InvalidSpecError that lists every
+// anything else is looked at, with an *ValidationError that lists every
 // field past its limit (and nothing else), so that the time and memory a
 // Build takes stay bounded whatever the caller passes: no valid VM comes
 // near them.

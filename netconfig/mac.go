@@ -77,12 +77,39 @@ func (m MAC) String() string {
 		return ""
 	}
 	var b [17]byte
-	return string(m.AppendText(b[:0]))
+	return string(m.appendText(b[:0]))
 }
 
 // AppendText appends m in lower-case colon form to b, as String writes it,
-// and returns the extended buffer. It implements encoding.TextAppender.
-func (m MAC) AppendText(b []byte) []byte {
+// and returns the extended buffer; it never fails. It implements
+// encoding.TextAppender.
+func (m MAC) AppendText(b []byte) ([]byte, error) {
+	return m.appendText(b), nil
+}
+
+// MarshalText returns m as String writes it. It implements
+// encoding.TextMarshaler, so that a MAC is written as text in JSON and
+// YAML.
+func (m MAC) MarshalText() ([]byte, error) {
+	return m.appendText(make([]byte, 0, 17)), nil
+}
+
+// UnmarshalText parses text as ParseMAC does; empty text gives the zero
+// (unset) MAC. It implements encoding.TextUnmarshaler.
+func (m *MAC) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*m = MAC{}
+		return nil
+	}
+	v, err := ParseMAC(string(text))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+func (m MAC) appendText(b []byte) []byte {
 	if !m.IsValid() {
 		return b
 	}

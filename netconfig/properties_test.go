@@ -88,7 +88,7 @@ func TestNonMultusNetworksNeverAppear(t *testing.T) {
 			_, configured := entryOf(res, i)
 			assert.False(t, configured, "network %q has a status naming no attachment but was written", n.Name)
 			assert.Equal(t, netconfig.RoleSkipped, res.Interfaces[i].Role)
-			assert.Contains(t, warningCodes(res, n.Name), netconfig.WarningNotMultus)
+			assert.Contains(t, warningCodes(res, n.Name), netconfig.WarningNotMultusAttachment)
 			_, written := res.Config.Network.Ethernets[res.Interfaces[i].Name]
 			assert.False(t, written, "an entry is named after skipped network %q", n.Name)
 		}
@@ -120,7 +120,7 @@ func TestFallbackNamesUniqueInVMOrderAndDistinctFromMACNames(t *testing.T) {
 			require.NoError(t, err)
 			assert.Greater(t, pos, lastFallback, "fallback names out of VM order")
 			lastFallback = pos
-			assert.Contains(t, warningCodes(res, ifc.Network), netconfig.WarningNameFallback)
+			assert.Contains(t, warningCodes(res, ifc.Network), netconfig.WarningInterfaceNameFallback)
 			e := res.Config.Network.Ethernets[ifc.Name]
 			assert.Nil(t, e.Match, "a name-matched entry has a match block")
 			assert.Empty(t, e.SetName, "a name-matched entry has set-name (netplan rejects set-name without match)")
@@ -207,7 +207,7 @@ func TestNoInputPanicsAndErrorsEmitNothing(t *testing.T) {
 		spec := genArbitrarySpec(t)
 		res, err := netconfig.Build(spec)
 		if err != nil {
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			require.True(t, errors.As(err, &invalid), "error of type %T: %v", err, err)
 			require.NotEmpty(t, invalid.Errors)
 			require.Empty(t, res.YAML, "output emitted for invalid input")

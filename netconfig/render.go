@@ -253,7 +253,7 @@ func (r *renderer) ethernet(p plan) netplan.Ethernet {
 	if p.Match == MatchMAC {
 		buf = append(buf, "      match:\n        macaddress: \""...)
 		start := len(buf)
-		buf = p.MAC.AppendText(buf)
+		buf = p.MAC.appendText(buf)
 		r.matches = append(r.matches, netplan.Match{MACAddress: keep(start)})
 		e.Match = &r.matches[len(r.matches)-1]
 		buf = append(buf, "      set-name: "...)

@@ -35,6 +35,10 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 		size += len("eth") + digits(i) + len(spec.Namespace) + 1 + len(n.NetworkName)
 	}
 	names.Grow(size)
+	var statuses map[string]NetworkStatus
+	if o.status != nil {
+		statuses = o.status.NetworkStatuses(spec.Networks)
+	}
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
 		plans = append(plans, plan{Interface: &ifaces[i], index: i})
@@ -44,17 +48,13 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 		p.Name = guestInterfaceName(&names, i)
 		p.PCIAddress = n.PCIAddress
 		if n.Source == SourceMultus {
-			p.NetworkName = qualify(&names, spec.Namespace, n.NetworkName)
+			p.NetworkName = QualifyAttachment(spec.Namespace, n.NetworkName)
 		}
-		var status NetworkStatus
-		hasStatus := false
-		if o.status != nil {
-			status, hasStatus = o.status.NetworkStatus(spec.Networks, i)
-			if hasStatus {
-				p.PodInterface = status.Interface
-				if p.NetworkName == "" {
-					p.NetworkName = status.NetworkName
-				}
+		status, hasStatus := statuses[n.Name]
+		if hasStatus {
+			p.PodInterface = status.Interface
+			if p.NetworkName == "" {
+				p.NetworkName = status.NetworkName
 			}
 		}
 
@@ -65,7 +65,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 			case o.omitPod:
 				if n.IPConfig != nil {
 					warnings = append(warnings, Warning{
-						Code: WarningIgnoredIPConfig, Network: n.Name, Field: path.Child(segIPConfig).String(),
+						Code: WarningIPConfigIgnored, Network: n.Name, Field: path.Child(segIPConfig).String(),
 						Message: "the pod network is left out of the output, so its IP config is not written",
 					})
 				}
@@ -84,7 +84,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 			if n.IPConfig != nil {
 				msg += "; its IP config is not written"
 			}
-			warnings = append(warnings, Warning{Code: WarningNotMultus, Network: n.Name, Field: path.String(), Message: msg})
+			warnings = append(warnings, Warning{Code: WarningNotMultusAttachment, Network: n.Name, Field: path.String(), Message: msg})
 		}
 		p.Configured = p.ip != nil
 
@@ -100,7 +100,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 		}
 		p.Match = MatchName
 		warnings = append(warnings, Warning{
-			Code: WarningNameFallback, Network: n.Name, Field: path.Child(segMACAddress).String(),
+			Code: WarningInterfaceNameFallback, Network: n.Name, Field: path.Child(segMACAddress).String(),
 			Message: fmt.Sprintf("no MAC is known for this network, so its NIC is matched by the name %s "+
 				"(its position among the VM's NICs); guests that name NICs predictably (enp1s0, ens4, ...) "+
 				"have no %s and leave it unconfigured, unless booted with net.ifnames=0: "+
@@ -113,15 +113,11 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 
 // role decides what a network is to the guest.
 func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
-	switch n.Source {
-	case SourcePod:
-		return RolePod
-	case SourceMultus:
-		return RoleSecondary
-	}
 	switch {
-	case n.Name == "default":
+	case n.IsPodNetwork():
 		return RolePod
+	case n.Source == SourceMultus:
+		return RoleSecondary
 	case !hasStatus:
 		// First creation: no status yet. The network is still configured.
 		return RoleSecondary
@@ -137,41 +133,30 @@ func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
 // the network status's for bindings that hand the pod interface's MAC to
 // the guest. It returns a warning when the spec and a resolver disagree.
 func resolveMAC(p *plan, n *Network, path fieldPath, o *options, status *NetworkStatus, hasStatus bool) (Warning, bool) {
-	var fromResolver MAC
+	var fromResolver ResolvedMAC
 	if o.macs != nil {
-		if m, ok := o.macs.MAC(n.Name); ok && m.IsValid() {
-			fromResolver = m
+		if r, ok := o.macs.ResolveMAC(n.Name); ok && r.MAC.IsValid() {
+			fromResolver = r
+			if fromResolver.Origin == "" {
+				fromResolver.Origin = MACFromResolver
+			}
 		}
 	}
 	switch {
 	case n.MAC.IsValid():
-		p.MAC, p.MACSource = n.MAC, MACFromSpec
-		if fromResolver.IsValid() && fromResolver != n.MAC {
+		p.MAC, p.MACOrigin = n.MAC, MACFromSpec
+		if fromResolver.MAC.IsValid() && fromResolver.MAC != n.MAC {
 			return Warning{
 				Code: WarningMACMismatch, Network: n.Name, Field: path.Child(segMACAddress).String(),
-				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s; the spec's MAC is used", n.MAC, fromResolver),
+				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s (from the %s); the spec's MAC is used", n.MAC, fromResolver.MAC, fromResolver.Origin),
 			}, true
 		}
-	case fromResolver.IsValid():
-		p.MAC, p.MACSource = fromResolver, MACFromResolver
+	case fromResolver.MAC.IsValid():
+		p.MAC, p.MACOrigin, p.MACDetail = fromResolver.MAC, fromResolver.Origin, fromResolver.Detail
 	case hasStatus && status.MAC.IsValid() && (n.Binding == BindingBridge || n.Binding == BindingSRIOV):
-		p.MAC, p.MACSource = status.MAC, MACFromNetworkStatus
+		p.MAC, p.MACOrigin, p.MACDetail = status.MAC, MACFromNetworkStatus, status.Interface
 	}
 	return Warning{}, false
-}
-
-// qualify returns a NetworkAttachmentDefinition name as "namespace/name",
-// taking the namespace from ns when name has none; a new string is written
-// to arena.
-func qualify(arena *strings.Builder, ns, name string) string {
-	if name == "" || ns == "" || strings.IndexByte(name, '/') >= 0 {
-		return name
-	}
-	start := arena.Len()
-	arena.WriteString(ns)
-	arena.WriteByte('/')
-	arena.WriteString(name)
-	return arena.String()[start:]
 }
 
 // guestInterfaceName is the name of the guest NIC at position i among the
@@ -198,7 +183,7 @@ func digits(i int) int {
 // spec's macAddress, or the network for a MAC from outside the spec.
 func (p plan) macPath() fieldPath {
 	path := newPath(segNetworks).Index(p.index)
-	if p.MACSource == MACFromSpec {
+	if p.MACOrigin == MACFromSpec {
 		return path.Child(segMACAddress)
 	}
 	return path

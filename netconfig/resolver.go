@@ -22,44 +22,107 @@ type NetworkStatus struct {
 	IPs []netip.Addr
 }
 
-// StatusResolver looks up the network status of a VM's networks. Package
-// multus implements it from the network-status annotation.
+// StatusResolver gives the network status of a VM's networks. Build calls
+// it once. Package multus implements it from the network-status annotation
+// of the VM's pod; a StatusMap or a StatusResolverFunc serves a caller who
+// has the statuses at hand.
 type StatusResolver interface {
-	// NetworkStatus returns the status of networks[i], and whether there
-	// is one. The whole list is passed, in VM order, so that a resolver can
-	// tell apart networks that share an attachment the way KubeVirt names
-	// their pod interfaces.
-	NetworkStatus(networks []Network, i int) (NetworkStatus, bool)
+	// NetworkStatuses returns the status of each of networks that has one,
+	// by network name; a network without a status is absent. networks is
+	// the VM's whole list in VM order, so that a resolver can tell apart
+	// networks that share an attachment the way KubeVirt names their pod
+	// interfaces. The caller does not modify the map.
+	NetworkStatuses(networks []Network) map[string]NetworkStatus
 }
 
 // StatusResolverFunc adapts a function to StatusResolver.
-type StatusResolverFunc func(networks []Network, i int) (NetworkStatus, bool)
+type StatusResolverFunc func(networks []Network) map[string]NetworkStatus
 
-// NetworkStatus calls f(networks, i).
-func (f StatusResolverFunc) NetworkStatus(networks []Network, i int) (NetworkStatus, bool) {
-	return f(networks, i)
+// NetworkStatuses calls f(networks).
+func (f StatusResolverFunc) NetworkStatuses(networks []Network) map[string]NetworkStatus {
+	return f(networks)
 }
 
-// MACResolver finds the guest MAC address of a VM network by name, for
-// instance from a VirtualMachineInstance's status. Package macresolve
-// implements it.
+// StatusMap is a StatusResolver that gives the same statuses, by network
+// name, whatever the networks.
+type StatusMap map[string]NetworkStatus
+
+// NetworkStatuses returns m.
+func (m StatusMap) NetworkStatuses([]Network) map[string]NetworkStatus { return m }
+
+// MACOrigin says where the MAC of a guest NIC came from.
+type MACOrigin string
+
+// The places a MAC can come from. Build itself takes MACs from the spec
+// and from the network status; the others are what the MAC resolvers of
+// package macresolve report.
+const (
+	// MACFromSpec is the MAC set on the VM's interface (Network.MAC).
+	MACFromSpec MACOrigin = "spec"
+	// MACFromNetworkStatus is the pod interface's MAC in the network
+	// status, which the bridge and sriov bindings hand to the guest.
+	MACFromNetworkStatus MACOrigin = "network-status"
+	// MACFromVMTemplate is a VirtualMachine's template:
+	// spec.template.spec.domain.devices.interfaces[].macAddress.
+	MACFromVMTemplate MACOrigin = "vm-template"
+	// MACFromVMISpec is a VirtualMachineInstance's spec:
+	// spec.domain.devices.interfaces[].macAddress.
+	MACFromVMISpec MACOrigin = "vmi-spec"
+	// MACFromVMIStatus is a VirtualMachineInstance's status:
+	// status.interfaces[].mac, as KubeVirt reports it for a running VM.
+	MACFromVMIStatus MACOrigin = "vmi-status"
+	// MACPinned is a stable MAC that the caller pinned on the VM's
+	// interface (see macresolve.Pin).
+	MACPinned MACOrigin = "pinned"
+	// MACStatic is a MAC the caller gave by hand.
+	MACStatic MACOrigin = "static"
+	// MACFromResolver is a MAC whose resolver gave no origin.
+	MACFromResolver MACOrigin = "mac-resolver"
+)
+
+// ResolvedMAC is the MAC of a guest NIC and where it was found.
+type ResolvedMAC struct {
+	// MAC is the address; the zero MAC counts as none.
+	MAC MAC
+	// Origin is where it was found; an empty Origin is reported as
+	// MACFromResolver.
+	Origin MACOrigin
+	// Detail qualifies Origin: the path of the field it was read from
+	// ("spec.domain.devices.interfaces[1].macAddress"), the infoSource of a
+	// VMI status entry, or the pod interface of a network-status entry. It
+	// may be empty.
+	Detail string
+}
+
+// MACResolver finds the guest MAC of a VM network by name, for instance
+// from a VirtualMachineInstance's status. Package macresolve implements it;
+// a MACTable or a MACResolverFunc serves a caller who has the MACs at hand.
 type MACResolver interface {
-	// MAC returns the MAC of the guest NIC on the named network, and
-	// whether it is known.
-	MAC(network string) (MAC, bool)
+	// ResolveMAC returns the MAC of the guest NIC on the named network and
+	// where it was found, and whether it is known.
+	ResolveMAC(network string) (ResolvedMAC, bool)
 }
 
 // MACResolverFunc adapts a function to MACResolver.
-type MACResolverFunc func(network string) (MAC, bool)
+type MACResolverFunc func(network string) (ResolvedMAC, bool)
 
-// MAC calls f(network).
-func (f MACResolverFunc) MAC(network string) (MAC, bool) { return f(network) }
+// ResolveMAC calls f(network). An answer whose MAC is unset counts as none,
+// and a nil MACResolverFunc knows no MAC.
+func (f MACResolverFunc) ResolveMAC(network string) (ResolvedMAC, bool) {
+	if f == nil {
+		return ResolvedMAC{}, false
+	}
+	r, ok := f(network)
+	return r, ok && r.MAC.IsValid()
+}
 
-// MACMap is a MACResolver backed by a map from network name to MAC.
-type MACMap map[string]MAC
+// MACTable is a MACResolver backed by a map from network name to MAC. It
+// is a plain map: safe for concurrent lookups as long as nobody writes to
+// it.
+type MACTable map[string]ResolvedMAC
 
-// MAC returns m[network] when it is set.
-func (m MACMap) MAC(network string) (MAC, bool) {
-	mac, ok := m[network]
-	return mac, ok && mac.IsValid()
+// ResolveMAC returns t[network] when its MAC is set.
+func (t MACTable) ResolveMAC(network string) (ResolvedMAC, bool) {
+	r, ok := t[network]
+	return r, ok && r.MAC.IsValid()
 }

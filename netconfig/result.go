@@ -47,19 +47,6 @@ const (
 	MatchName MatchKind = "name"
 )
 
-// MACSource says where a network's MAC came from.
-type MACSource string
-
-const (
-	// MACFromSpec is the MAC set on the VM's interface.
-	MACFromSpec MACSource = "spec"
-	// MACFromResolver is the MAC a MACResolver returned.
-	MACFromResolver MACSource = "mac-resolver"
-	// MACFromNetworkStatus is the pod interface's MAC in the network status,
-	// used for bindings that hand it to the guest (bridge and sriov).
-	MACFromNetworkStatus MACSource = "network-status"
-)
-
 // Interface describes the guest NIC of one network.
 type Interface struct {
 	// Network is the VM network name.
@@ -74,9 +61,11 @@ type Interface struct {
 	Name string
 	// Match is how the NIC is matched; empty when not configured.
 	Match MatchKind
-	// MAC is the NIC's MAC when known, and MACSource where it came from.
+	// MAC is the NIC's MAC when known, MACOrigin where it came from, and
+	// MACDetail what the origin said of it (see ResolvedMAC.Detail).
 	MAC       MAC
-	MACSource MACSource
+	MACOrigin MACOrigin
+	MACDetail string
 	// NetworkName is the namespaced attachment name of a Multus network.
 	NetworkName string
 	// PodInterface is the pod interface name reported by the network status.
@@ -89,26 +78,26 @@ type Interface struct {
 type WarningCode string
 
 const (
-	// WarningNotMultus: the network's status names no attachment, so the
+	// WarningNotMultusAttachment: the network's status names no attachment, so the
 	// network is not a Multus attachment and was skipped.
-	WarningNotMultus WarningCode = "NotMultusAttachment"
-	// WarningNameFallback: no MAC is known for the network, so its NIC is
+	WarningNotMultusAttachment WarningCode = "NotMultusAttachment"
+	// WarningInterfaceNameFallback: no MAC is known for the network, so its NIC is
 	// matched by a kernel-style name (eth1, eth2, ...) that guests with
 	// predictable interface names (enp1s0, ...) do not use. Booted Debian
 	// 12 guests (cloud-init's netplan, eni and networkd renderers) named
 	// such a NIC enp2s0 and left it unconfigured; booted with
 	// net.ifnames=0 they named it eth1 and configured it
 	// (internal/guestvm, scenarios fallback and fallback-ifnames0).
-	WarningNameFallback WarningCode = "InterfaceNameFallback"
+	WarningInterfaceNameFallback WarningCode = "InterfaceNameFallback"
 	// WarningMACMismatch: the MAC in the spec differs from the one a
 	// resolver reported; the spec's MAC is used.
 	WarningMACMismatch WarningCode = "MACMismatch"
-	// WarningPodDefaultRoute: a secondary network carries a static default
+	// WarningDefaultRouteOverridesPodNetwork: a secondary network carries a static default
 	// route of a family the pod network gets by DHCP. The static route
 	// outranks DHCP routes (netplan gives those metric 100, static ones 0),
 	// and for IPv4 cloud-init's sysconfig renderer stops every DHCP
 	// interface from installing a default route at all.
-	WarningPodDefaultRoute WarningCode = "DefaultRouteOverridesPodNetwork"
+	WarningDefaultRouteOverridesPodNetwork WarningCode = "DefaultRouteOverridesPodNetwork"
 	// WarningOverlappingSubnets: two networks have addresses in overlapping
 	// subnets, which makes the guest's source address and route choice
 	// ambiguous.
@@ -120,9 +109,9 @@ const (
 	// WarningTooManyNameservers: more than three nameservers; glibc's
 	// resolver uses only the first three.
 	WarningTooManyNameservers WarningCode = "TooManyNameservers"
-	// WarningIgnoredIPConfig: an IP config was given for a network that is
+	// WarningIPConfigIgnored: an IP config was given for a network that is
 	// left out of the output.
-	WarningIgnoredIPConfig WarningCode = "IPConfigIgnored"
+	WarningIPConfigIgnored WarningCode = "IPConfigIgnored"
 	// WarningNothingConfigured: no interface is configured at all.
 	WarningNothingConfigured WarningCode = "NothingConfigured"
 )
@@ -153,15 +142,19 @@ func (w Warning) String() string {
 	return b.String()
 }
 
-// InvalidSpecError is the error Build returns for invalid input. It holds
-// every problem found, each with the path of the field at fault.
-type InvalidSpecError struct {
+// ValidationError is the error of invalid input, the one type that every
+// validating function of guestnet returns: Build, and the adapters that
+// read KubeVirt objects, annotations and spec files. It holds every problem
+// found, each a *field.Error with the path of the field at fault, the bad
+// value and a detail, as Kubernetes reports a rejected manifest.
+// errors.As(err, &fe) with fe a *field.Error finds the first of them.
+type ValidationError struct {
 	Errors field.ErrorList
 }
 
 // Error joins the problems into one message, one "; " between each. It
 // takes time linear in their number (apimachinery's aggregate does not).
-func (e *InvalidSpecError) Error() string {
+func (e *ValidationError) Error() string {
 	var b strings.Builder
 	if len(e.Errors) > 1 {
 		b.WriteString(strconv.Itoa(len(e.Errors)))
@@ -177,7 +170,7 @@ func (e *InvalidSpecError) Error() string {
 }
 
 // Unwrap returns the individual *field.Error values, for errors.As.
-func (e *InvalidSpecError) Unwrap() []error {
+func (e *ValidationError) Unwrap() []error {
 	errs := make([]error, len(e.Errors))
 	for i, fe := range e.Errors {
 		errs[i] = fe

@@ -395,11 +395,11 @@ func (v *validator) macs(plans []plan) {
 		if !p.MAC.IsValid() {
 			continue
 		}
-		if p.MACSource != MACFromSpec {
+		if p.MACOrigin != MACFromSpec {
 			// A spec MAC was checked with its network; a resolved one is
 			// checked here, since it comes from outside the spec.
 			if msg := p.MAC.Problem(); msg != "" {
-				v.add(field.Invalid(p.macPath().path(), p.MAC.String(), fmt.Sprintf("the MAC from the %s: %s", p.MACSource, msg)))
+				v.add(field.Invalid(p.macPath().path(), p.MAC.String(), fmt.Sprintf("the MAC from the %s: %s", p.MACOrigin, msg)))
 				continue
 			}
 		}
@@ -408,8 +408,8 @@ func (v *validator) macs(plans []plan) {
 		}
 		if j, dup := seen.get(p.MAC); dup {
 			detail := fmt.Sprintf("networks[%d] (%q) has the same MAC", j, plans[j].Network)
-			if p.MACSource != MACFromSpec {
-				detail += fmt.Sprintf(" (this one from the %s)", p.MACSource)
+			if p.MACOrigin != MACFromSpec {
+				detail += fmt.Sprintf(" (this one from the %s)", p.MACOrigin)
 			}
 			v.add(field.Invalid(p.macPath().path(), p.MAC.String(), detail))
 			continue
@@ -597,7 +597,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			if is4 {
 				msg = "this static IPv4 default route outranks the pod network's DHCP one (netplan gives DHCP routes metric 100, static routes 0), and cloud-init's sysconfig renderer then stops every DHCP interface from installing a default route, so traffic to the cluster and beyond may leave through this network"
 			}
-			v.warn(WarningPodDefaultRoute, d.network, d.path(), msg)
+			v.warn(WarningDefaultRouteOverridesPodNetwork, d.network, d.path(), msg)
 			break
 		}
 	}

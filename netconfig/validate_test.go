@@ -263,7 +263,7 @@ func TestValidationErrors(t *testing.T) {
 			res, err := netconfig.Build(spec, tt.opts...)
 			require.Error(t, err)
 			assert.Empty(t, res.YAML, "output emitted for invalid input")
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			require.True(t, errors.As(err, &invalid))
 			got := map[string]string{}
 			for _, fe := range invalid.Errors {

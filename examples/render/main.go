@@ -488,7 +488,7 @@ func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, not
 
 // vmiMACs reads a VirtualMachineInstance manifest from the file at path
 // and returns the MACs of its interfaces.
-func (in inputs) vmiMACs(path string) (macresolve.Table, error) {
+func (in inputs) vmiMACs(path string) (netconfig.MACTable, error) {
 	data, err := in.read(path, manifest.MaxSize)
 	if err != nil {
 		return nil, err
@@ -505,7 +505,7 @@ func (in inputs) vmiMACs(path string) (macresolve.Table, error) {
 // itself, and returns the exit status for invalid input.
 func report(stderr io.Writer, source string, err error) int {
 	var problems []string
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	var agg utilerrors.Aggregate
 	switch {
 	case errors.As(err, &invalid):

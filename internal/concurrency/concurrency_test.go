@@ -70,16 +70,16 @@ type inputs struct {
 	statusFunc       netconfig.StatusResolverFunc
 	macMap           netconfig.MACMap
 	macFunc          netconfig.MACResolverFunc
-	table, vmiTable  macresolve.Table
+	table, vmiTable  netconfig.MACTable
 	chain            macresolve.ChainResolver
-	resolverFunc     macresolve.ResolverFunc
+	resolverFunc     netconfig.MACResolverFunc
 	staticMACs       map[string]string
 	networkNames     []string
 	avoid            []netconfig.MAC
 	prefix           macresolve.Prefix
 	mac              netconfig.MAC
 	route            netconfig.Route
-	invalid          *netconfig.InvalidSpecError
+	invalid          *netconfig.ValidationError
 	warnings         []netconfig.Warning
 	seed             cloudinit.Seed
 }
@@ -169,7 +169,7 @@ func newInputs(t *testing.T) *inputs {
 	in.vmiTable, err = macresolve.FromVMI(in.vmi)
 	require.NoError(t, err)
 	in.chain = macresolve.Chain(in.vmiTable, nil, in.table)
-	in.resolverFunc = macresolve.ResolverFunc(in.vmiTable.Lookup)
+	in.resolverFunc = netconfig.MACResolverFunc(in.vmiTable.Lookup)
 	in.statusResolver = multus.NewStatusResolver("vms", in.statuses)
 	in.statusFunc = netconfig.StatusResolverFunc(in.statusResolver.NetworkStatus)
 	in.macMap = netconfig.MACMap{"storage": netconfig.MustParseMAC("02:00:00:00:00:05")}
@@ -212,7 +212,7 @@ type snapshot struct {
 	cfg             netplan.Config
 	file            *specfile.File
 	macMap          netconfig.MACMap
-	table, vmiTable macresolve.Table
+	table, vmiTable netconfig.MACTable
 	chain           macresolve.ChainResolver
 	staticMACs      map[string]string
 	networkNames    []string
@@ -350,14 +350,14 @@ func calls(in *inputs) []call {
 		{[]string{"netconfig.StatusResolverFunc.NetworkStatus", "netconfig.MACResolverFunc.MAC"}, func() any {
 			return build(netconfig.WithNetworkStatus(in.statusFunc), netconfig.WithMACResolver(in.macFunc))
 		}},
-		{[]string{"macresolve.ResolverFunc.MAC", "macresolve.Table.MAC"}, func() any {
+		{[]string{"netconfig.MACResolverFunc.MAC", "netconfig.MACTable.MAC"}, func() any {
 			return []any{build(netconfig.WithMACResolver(in.resolverFunc)), build(netconfig.WithMACResolver(in.table))}
 		}},
 		{[]string{"netconfig.Build (invalid)"}, func() any {
 			_, err := netconfig.Build(in.badSpec)
 			return errText(err)
 		}},
-		{[]string{"netconfig.InvalidSpecError.Error", "netconfig.InvalidSpecError.Unwrap"}, func() any {
+		{[]string{"netconfig.ValidationError.Error", "netconfig.ValidationError.Unwrap"}, func() any {
 			var unwrapped []string
 			for _, e := range in.invalid.Unwrap() {
 				unwrapped = append(unwrapped, e.Error())
@@ -372,7 +372,7 @@ func calls(in *inputs) []call {
 		{[]string{"netconfig.MAC.AppendText", "netconfig.MAC.IsLocallyAdministered", "netconfig.MAC.IsMulticast",
 			"netconfig.MAC.IsValid", "netconfig.MAC.Problem", "netconfig.MAC.String"}, func() any {
 			m := in.mac
-			return []any{string(m.AppendText([]byte("mac="))), m.IsLocallyAdministered(), m.IsMulticast(), m.IsValid(), m.Problem(), m.String(),
+			return []any{string(must(m.AppendText([]byte("mac=")))), m.IsLocallyAdministered(), m.IsMulticast(), m.IsValid(), m.Problem(), m.String(),
 				netconfig.MAC{}.Problem()}
 		}},
 		{[]string{"netconfig.Route.IsDefault"}, func() any { return []bool{in.route.IsDefault(), netconfig.Route{}.IsDefault()} }},
@@ -456,7 +456,7 @@ func calls(in *inputs) []call {
 		{[]string{"macresolve.FromVMI"}, func() any { t, err := macresolve.FromVMI(in.vmi); return []any{t, errText(err)} }},
 		{[]string{"macresolve.FromNetworkStatus"}, func() any { return macresolve.FromNetworkStatus(in.spec, in.statusResolver) }},
 		{[]string{"macresolve.Static"}, func() any { t, err := macresolve.Static(in.staticMACs); return []any{t, errText(err)} }},
-		{[]string{"macresolve.Table.Lookup"}, func() any {
+		{[]string{"netconfig.MACTable.Lookup"}, func() any {
 			e, ok := in.table.Lookup("external")
 			_, none := in.table.Lookup("storage")
 			return []any{e, ok, none}
@@ -471,7 +471,7 @@ func calls(in *inputs) []call {
 			}
 			return out
 		}},
-		{[]string{"macresolve.ResolverFunc.Lookup"}, func() any { e, ok := in.resolverFunc.Lookup("storage"); return []any{e, ok} }},
+		{[]string{"netconfig.MACResolverFunc.Lookup"}, func() any { e, ok := in.resolverFunc.Lookup("storage"); return []any{e, ok} }},
 		{[]string{"macresolve.Pin", "macresolve.WithPrefix", "macresolve.WithAvoid"}, func() any {
 			vm, pinned, err := macresolve.Pin(in.vm, macresolve.WithPrefix(in.prefix), macresolve.WithAvoid(in.avoid...))
 			bare, pinnedBare, errBare := macresolve.Pin(in.vmBare)

@@ -188,7 +188,7 @@ const gateway4Doc = `network:
 // default route written as a route (to 0.0.0.0/0 or ::/0), cloud-init 22.4's
 // sysconfig renderer writes DHCLIENT_SET_DEFAULT_ROUTE=no on every DHCP
 // NIC, the pod NIC included, so the pod network's DHCP default route is
-// not installed. guestnet warns with WarningPodDefaultRoute. A default
+// not installed. guestnet warns with WarningDefaultRouteOverridesPodNetwork. A default
 // route given as gateway4/gateway6 does not trigger it.
 func TestCloudInit224SysconfigDisablesDHCPDefaultRoute(t *testing.T) {
 	t.Parallel()
@@ -204,7 +204,7 @@ func TestCloudInit224SysconfigDisablesDHCPDefaultRoute(t *testing.T) {
 			name: "seed: IPv4 default route on a secondary",
 			doc: func(t *testing.T) []byte {
 				res := build(t, seedScenario())
-				require.Contains(t, warningCodes(res.Warnings), netconfig.WarningPodDefaultRoute)
+				require.Contains(t, warningCodes(res.Warnings), netconfig.WarningDefaultRouteOverridesPodNetwork)
 				return res.YAML
 			},
 			off: []string{"eth0"},
@@ -213,7 +213,7 @@ func TestCloudInit224SysconfigDisablesDHCPDefaultRoute(t *testing.T) {
 			name: "dual-stack: the DHCP secondary loses it too",
 			doc: func(t *testing.T) []byte {
 				res := build(t, dualStackScenario())
-				require.Contains(t, warningCodes(res.Warnings), netconfig.WarningPodDefaultRoute)
+				require.Contains(t, warningCodes(res.Warnings), netconfig.WarningDefaultRouteOverridesPodNetwork)
 				return res.YAML
 			},
 			off: []string{"eth0", "eth2"},
@@ -222,7 +222,7 @@ func TestCloudInit224SysconfigDisablesDHCPDefaultRoute(t *testing.T) {
 			name: "ipv6-only: gateway6 leaves DHCP alone",
 			doc: func(t *testing.T) []byte {
 				res := build(t, ipv6OnlyScenario())
-				require.NotContains(t, warningCodes(res.Warnings), netconfig.WarningPodDefaultRoute)
+				require.NotContains(t, warningCodes(res.Warnings), netconfig.WarningDefaultRouteOverridesPodNetwork)
 				return res.YAML
 			},
 		},
@@ -239,7 +239,7 @@ func TestCloudInit224SysconfigDisablesDHCPDefaultRoute(t *testing.T) {
 			for name, kv := range s.ifcfg {
 				v, ok := kv["DHCLIENT_SET_DEFAULT_ROUTE"]
 				if slices.Contains(tt.off, name) {
-					assert.Equal(t, "no", v, "cloud-init sysconfig: ifcfg-%s DHCLIENT_SET_DEFAULT_ROUTE: the renderer no longer turns off the DHCP default route (or guestnet no longer writes the default route as a route); revisit WarningPodDefaultRoute", name)
+					assert.Equal(t, "no", v, "cloud-init sysconfig: ifcfg-%s DHCLIENT_SET_DEFAULT_ROUTE: the renderer no longer turns off the DHCP default route (or guestnet no longer writes the default route as a route); revisit WarningDefaultRouteOverridesPodNetwork", name)
 				} else {
 					assert.False(t, ok, "cloud-init sysconfig: ifcfg-%s DHCLIENT_SET_DEFAULT_ROUTE=%s appeared", name, v)
 				}

@@ -37,7 +37,7 @@ func seedScenario() scenario {
 				},
 			},
 		}},
-		warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
+		warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork},
 	}
 }
 
@@ -79,7 +79,7 @@ func dualStackScenario() scenario {
 				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{prefix("172.16.5.20/24")}},
 			},
 		}},
-		warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute, netconfig.WarningRouteMetricDropped, netconfig.WarningNameFallback},
+		warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork, netconfig.WarningRouteMetricDropped, netconfig.WarningInterfaceNameFallback},
 	}
 }
 

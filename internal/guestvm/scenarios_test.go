@@ -261,7 +261,7 @@ func scenarios() []scenario {
 				},
 				kind: NetIsolated,
 			}),
-			warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute, netconfig.WarningRouteMetricDropped},
+			warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork, netconfig.WarningRouteMetricDropped},
 			rows: []row{
 				{MACRename, "default", all("applied")},
 				{PodDHCP4, "default", all("applied")},
@@ -357,7 +357,7 @@ func scenarios() []scenario {
 			name:     "fallback",
 			summary:  "pod network, a Multus network whose MAC is not known (matched by the name eth1) and one matched by MAC",
 			networks: fallbackNetworks(),
-			warnings: []netconfig.WarningCode{netconfig.WarningNameFallback},
+			warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback},
 			rows: []row{
 				{MACRename, "default", all("applied")},
 				{PodDHCP4, "default", all("applied")},
@@ -379,7 +379,7 @@ func scenarios() []scenario {
 			networks:   fallbackNetworks(),
 			kernelArgs: []string{"net.ifnames=0"},
 			skip:       []string{"eni-net-tools", sysconfigColumn},
-			warnings:   []netconfig.WarningCode{netconfig.WarningNameFallback},
+			warnings:   []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback},
 			rows: []row{
 				{MACRename, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
 				{PodDHCP4, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
@@ -409,7 +409,7 @@ func scenarios() []scenario {
 // the seed and pin-macs scenarios both boot.
 func seedVMExpectations() scenario {
 	return scenario{
-		warnings: []netconfig.WarningCode{netconfig.WarningPodDefaultRoute},
+		warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork},
 		rows: []row{
 			{MACRename, "default", all("applied")},
 			{PodDHCP4, "default", all("applied")},

@@ -277,7 +277,7 @@ func FuzzPod(f *testing.F) {
 			})
 		}
 		for name, e := range macresolve.FromNetworkStatus(spec, r) {
-			require.Equal(t, macresolve.SourceNetworkStatus, e.Source)
+			require.Equal(t, netconfig.MACFromNetworkStatus, e.Source)
 			require.Empty(t, e.MAC.Problem(), "network %s: MAC %s", name, e.MAC)
 			i := indexOf(spec, name)
 			require.GreaterOrEqual(t, i, 0)
@@ -364,23 +364,23 @@ func checkFixpoint(t *testing.T, obj any, decode func([]byte) (any, error)) {
 const interfacesPath = "spec.template.spec.domain.devices.interfaces"
 
 // checkFromVM checks what FromVM returned for vm.
-func checkFromVM(t *testing.T, vm *kubevirtv1.VirtualMachine, table macresolve.Table, err error) {
+func checkFromVM(t *testing.T, vm *kubevirtv1.VirtualMachine, table netconfig.MACTable, err error) {
 	t.Helper()
 	if err != nil {
 		require.Nil(t, table)
 		return
 	}
 	require.NotNil(t, vm.Spec.Template, "FromVM accepted a VM without a template")
-	checkInterfaceMACs(t, interfacesPath, vm.Spec.Template.Spec.Domain.Devices.Interfaces, table, macresolve.SourceVMTemplate)
+	checkInterfaceMACs(t, interfacesPath, vm.Spec.Template.Spec.Domain.Devices.Interfaces, table, netconfig.MACFromVMTemplate)
 	for name, e := range table {
-		require.Equal(t, macresolve.SourceVMTemplate, e.Source, "network %q", name)
+		require.Equal(t, netconfig.MACFromVMTemplate, e.Source, "network %q", name)
 	}
 }
 
 // checkInterfaceMACs checks that table holds, with source, the MAC of the
 // first interface of each name that sets one, normalised, and the path of
 // its field.
-func checkInterfaceMACs(t *testing.T, path string, ifaces []kubevirtv1.Interface, table macresolve.Table, source macresolve.Source) {
+func checkInterfaceMACs(t *testing.T, path string, ifaces []kubevirtv1.Interface, table netconfig.MACTable, source netconfig.MACOrigin) {
 	t.Helper()
 	first := map[string]int{}
 	for i, ifc := range ifaces {
@@ -408,14 +408,14 @@ func checkInterfaceMACs(t *testing.T, path string, ifaces []kubevirtv1.Interface
 }
 
 // checkFromVMI checks what FromVMI returned for vmi.
-func checkFromVMI(t *testing.T, vmi *kubevirtv1.VirtualMachineInstance, table macresolve.Table, err error) {
+func checkFromVMI(t *testing.T, vmi *kubevirtv1.VirtualMachineInstance, table netconfig.MACTable, err error) {
 	t.Helper()
 	if err != nil {
 		require.Nil(t, table)
 		return
 	}
 	ifaces := vmi.Spec.Domain.Devices.Interfaces
-	checkInterfaceMACs(t, "spec.domain.devices.interfaces", ifaces, table, macresolve.SourceVMISpec)
+	checkInterfaceMACs(t, "spec.domain.devices.interfaces", ifaces, table, netconfig.MACFromVMISpec)
 	inSpec := map[string]bool{}
 	for _, ifc := range ifaces {
 		if ifc.Name != "" && ifc.MacAddress != "" {
@@ -431,7 +431,7 @@ func checkFromVMI(t *testing.T, vmi *kubevirtv1.VirtualMachineInstance, table ma
 		require.NoError(t, err, "status.interfaces[%d] has a bad MAC, yet no error", i)
 		e, ok := table[st.Name]
 		require.True(t, ok, "status.interfaces[%d] (%q) reports a MAC the table lacks", i, st.Name)
-		require.Equal(t, macresolve.SourceVMIStatus, e.Source)
+		require.Equal(t, netconfig.MACFromVMIStatus, e.Source)
 		require.Equal(t, mac, e.MAC, "status.interfaces[%d] (%q) reports another MAC than the table's", i, st.Name)
 		if _, ok := firstStatus[st.Name]; !ok {
 			firstStatus[st.Name] = i
@@ -440,9 +440,9 @@ func checkFromVMI(t *testing.T, vmi *kubevirtv1.VirtualMachineInstance, table ma
 	}
 	for name, e := range table {
 		switch e.Source {
-		case macresolve.SourceVMISpec:
+		case netconfig.MACFromVMISpec:
 			require.True(t, inSpec[name])
-		case macresolve.SourceVMIStatus:
+		case netconfig.MACFromVMIStatus:
 			_, ok := firstStatus[name]
 			require.True(t, ok, "the table has network %q, which no status entry reports", name)
 		default:
@@ -696,7 +696,7 @@ func indexOf(spec netconfig.Spec, name string) int {
 
 // checkBuildWithMACs builds spec with table as MAC resolver and checks that
 // every configured network whose MAC table knows is matched by it.
-func checkBuildWithMACs(t *testing.T, spec netconfig.Spec, table macresolve.Table) {
+func checkBuildWithMACs(t *testing.T, spec netconfig.Spec, table netconfig.MACTable) {
 	t.Helper()
 	res, err := netconfig.Build(spec, netconfig.WithMACResolver(table))
 	checkBuildResult(t, res, err)
@@ -716,13 +716,13 @@ func checkBuildWithMACs(t *testing.T, spec netconfig.Spec, table macresolve.Tabl
 }
 
 // checkBuildResult checks the shape of what netconfig.Build returned: an
-// *InvalidSpecError of field errors with paths and an empty Result, or a
+// *ValidationError of field errors with paths and an empty Result, or a
 // Result whose YAML parses back into its Config.
 func checkBuildResult(t *testing.T, res netconfig.Result, err error) {
 	t.Helper()
 	if err != nil {
 		require.Equal(t, netconfig.Result{}, res, "a Result with an error")
-		var invalid *netconfig.InvalidSpecError
+		var invalid *netconfig.ValidationError
 		require.ErrorAs(t, err, &invalid)
 		require.NotEmpty(t, invalid.Errors)
 		for _, fe := range invalid.Errors {

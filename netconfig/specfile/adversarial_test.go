@@ -129,7 +129,7 @@ func TestAdversarialStringsInEveryFileField(t *testing.T) {
 				case c.Value == "" || ff.path == "networks[1].macAddress" && macs[c.Name]:
 					require.NoError(t, err, "%s", doc)
 				default:
-					var invalid *netconfig.InvalidSpecError
+					var invalid *netconfig.ValidationError
 					require.ErrorAs(t, err, &invalid, "%s", doc)
 					require.Len(t, invalid.Errors, 1, "%v", err)
 					fe := invalid.Errors[0]
@@ -169,7 +169,7 @@ func TestAdversarialFormat(t *testing.T) {
 				var err error
 				hostile.Bounded(t, hostile.Bounds{Alloc: 4 << 20}, func() { out, err = specfile.Format(spec) })
 				if !utf8.ValidString(c.Value) {
-					var invalid *netconfig.InvalidSpecError
+					var invalid *netconfig.ValidationError
 					require.ErrorAs(t, err, &invalid)
 					require.Len(t, invalid.Errors, 1)
 					assert.Equal(t, fld.path, invalid.Errors[0].Field)
@@ -256,7 +256,7 @@ func TestAdversarialSpecFiles(t *testing.T) {
 		name   string
 		doc    string
 		err    string   // a substring of a plain error
-		fields []string // or the fields of an *InvalidSpecError, in order ("" for success)
+		fields []string // or the fields of an *ValidationError, in order ("" for success)
 		want   func(t *testing.T, s netconfig.Spec)
 		bounds hostile.Bounds
 	}{
@@ -314,7 +314,7 @@ func TestAdversarialSpecFiles(t *testing.T) {
 		{name: "a 1 MiB namespace", doc: "namespace: \"" + strings.Repeat("a", specfile.MaxSize-14) + "\"\n", want: func(t *testing.T, s netconfig.Spec) {
 			assert.Len(t, s.Namespace, specfile.MaxSize-14)
 			_, err := netconfig.Build(s)
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			require.ErrorAs(t, err, &invalid)
 			assert.Equal(t, "namespace: Too long: may not be more than 1024 bytes", invalid.Error())
 		}},
@@ -381,7 +381,7 @@ func TestAdversarialSpecFiles(t *testing.T) {
 			var spec netconfig.Spec
 			var err error
 			hostile.Bounded(t, tt.bounds, func() { spec, err = specfile.Parse([]byte(tt.doc)) })
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			switch {
 			case tt.err != "":
 				require.Error(t, err)

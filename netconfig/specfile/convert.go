@@ -16,14 +16,14 @@ import (
 var supportedModes = []netconfig.Mode{netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone}
 
 // ToSpec parses the values of f into a netconfig.Spec. Problems are
-// reported all at once in a *netconfig.InvalidSpecError, each with the
+// reported all at once in a *netconfig.ValidationError, each with the
 // path of its field in the file. As with Parse, only whether each value
 // can be read is checked; netconfig.Build checks whether they make sense.
 // Empty lists become nil.
 func (f *File) ToSpec() (netconfig.Spec, error) {
 	spec, errs := f.toSpec()
 	if len(errs) > 0 {
-		return netconfig.Spec{}, &netconfig.InvalidSpecError{Errors: errs}
+		return netconfig.Spec{}, &netconfig.ValidationError{Errors: errs}
 	}
 	return spec, nil
 }
@@ -270,7 +270,7 @@ func macReason(err error) string {
 
 // FromSpec returns the File that ToSpec parses into spec, with the list
 // forms only (addresses, gateways, binding). A Spec that no file can
-// express is refused with a *netconfig.InvalidSpecError: an unknown source
+// express is refused with a *netconfig.ValidationError: an unknown source
 // or mode, an attachment name on a network that is not a Multus one, an
 // address with a zone, text that is not valid UTF-8, or more than
 // MaxNetworks networks. Zero addresses and prefixes are written as empty
@@ -280,7 +280,7 @@ func FromSpec(spec netconfig.Spec) (File, error) {
 	root := field.NewPath("networks")
 	if len(spec.Networks) > MaxNetworks {
 		errs = append(errs, field.TooMany(root, len(spec.Networks), MaxNetworks))
-		return File{}, &netconfig.InvalidSpecError{Errors: errs}
+		return File{}, &netconfig.ValidationError{Errors: errs}
 	}
 	text := func(p *field.Path, s string) {
 		if !utf8.ValidString(s) {
@@ -372,7 +372,7 @@ func FromSpec(spec netconfig.Spec) (File, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return File{}, &netconfig.InvalidSpecError{Errors: errs}
+		return File{}, &netconfig.ValidationError{Errors: errs}
 	}
 	return f, nil
 }

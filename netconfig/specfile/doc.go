@@ -50,7 +50,7 @@
 // value silently, are all errors. Values that do not parse (an address
 // without a prefix length, a malformed MAC, an unknown mode) are errors
 // too. Parse reports the problems of fields, all at once, in a
-// *netconfig.InvalidSpecError, each as a field.Error whose path follows
+// *netconfig.ValidationError, each as a field.Error whose path follows
 // the file (networks[1].ipConfig.addresses[0]), with the value at fault
 // and what to write instead; input that is not one well-formed YAML or
 // JSON document, including one with duplicate keys, and a tag are

@@ -39,7 +39,7 @@ networks:
       adress: 192.168.0.200/24
       gateways: [192.168.0.1/24]
 `))
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	if errors.As(err, &invalid) {
 		for _, fe := range invalid.Errors {
 			fmt.Println(fe)

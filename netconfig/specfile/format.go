@@ -18,7 +18,7 @@ import (
 // for a number or a boolean.
 //
 // A Spec that no spec file can express is refused as FromSpec refuses it,
-// with a *netconfig.InvalidSpecError; so is one whose file would be larger
+// with a *netconfig.ValidationError; so is one whose file would be larger
 // than MaxSize.
 func Format(spec netconfig.Spec) ([]byte, error) {
 	f, err := FromSpec(spec)

@@ -20,7 +20,7 @@ var fieldOfFile = regexp.MustCompile(`^(namespace|networks)([.\[]|$)`)
 // FuzzParse checks Parse and Format. The invariants: Parse never panics,
 // never modifies its input and gives the same answer twice; it refuses
 // input over MaxSize and returns either a Spec or an error, never both,
-// and the field errors of an *netconfig.InvalidSpecError all have a path
+// and the field errors of an *netconfig.ValidationError all have a path
 // that names a field of the file (namespace or networks), or else are the
 // Forbidden error of an unknown key at the top; what it accepts
 // lists at most MaxNetworks networks, and Format writes it back as a file
@@ -75,7 +75,7 @@ networks:
 		require.Equal(t, fmt.Sprint(err), fmt.Sprint(againErr), "Parse is not deterministic")
 		if err != nil {
 			require.Equal(t, netconfig.Spec{}, spec, "a Spec with an error")
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			if errors.As(err, &invalid) {
 				require.NotEmpty(t, invalid.Errors)
 				for _, fe := range invalid.Errors {

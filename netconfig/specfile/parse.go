@@ -37,7 +37,7 @@ const (
 // have, a value of the wrong type, and a value that cannot be read (an
 // address without a prefix length, a malformed MAC, an unknown mode, a
 // metric out of range) are all reported at once in a
-// *netconfig.InvalidSpecError, each with the path of the field in the file.
+// *netconfig.ValidationError, each with the path of the field in the file.
 // Input larger than MaxSize, input that is not one well-formed YAML
 // document (including duplicate keys), and a document that is neither a
 // mapping nor a list are reported with a plain error. Empty lists become
@@ -77,7 +77,7 @@ func Parse(data []byte) (netconfig.Spec, error) {
 		return netconfig.Spec{}, fmt.Errorf("spec file: the document is %s; want a mapping with a networks list, or a list of networks", describe(tree))
 	}
 	if nets, ok := tree.(map[string]any)["networks"].([]any); ok && len(nets) > MaxNetworks {
-		return netconfig.Spec{}, &netconfig.InvalidSpecError{Errors: field.ErrorList{
+		return netconfig.Spec{}, &netconfig.ValidationError{Errors: field.ErrorList{
 			field.TooMany(field.NewPath("networks"), len(nets), MaxNetworks),
 		}}
 	}
@@ -96,7 +96,7 @@ func Parse(data []byte) (netconfig.Spec, error) {
 	spec, convErrs := f.toSpec()
 	errs = append(errs, convErrs...)
 	if len(errs) > 0 {
-		return netconfig.Spec{}, &netconfig.InvalidSpecError{Errors: errs}
+		return netconfig.Spec{}, &netconfig.ValidationError{Errors: errs}
 	}
 	return spec, nil
 }

@@ -367,7 +367,7 @@ func TestParseReportsEveryProblemWithItsPath(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := specfile.Parse([]byte(tt.in))
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			require.ErrorAs(t, err, &invalid)
 			assertFieldErrors(t, tt.want, invalid.Errors)
 		})
@@ -410,7 +410,7 @@ func TestParseRefusesDocumentsItCannotRead(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := specfile.Parse([]byte(tt.in))
 			require.Error(t, err)
-			var invalid *netconfig.InvalidSpecError
+			var invalid *netconfig.ValidationError
 			assert.False(t, errors.As(err, &invalid), "want a plain error, got %v", err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
@@ -430,7 +430,7 @@ func TestParseLimitsNetworks(t *testing.T) {
 	assert.Len(t, spec.Networks, specfile.MaxNetworks)
 
 	_, err = specfile.Parse(list(specfile.MaxNetworks + 1))
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assertFieldErrors(t, []wantErr{{field.ErrorTypeTooMany, "networks", "must have at most 4096 items"}}, invalid.Errors)
 }
@@ -442,7 +442,7 @@ func TestToSpecReportsLikeParse(t *testing.T) {
 		IPConfig: &specfile.IPConfig{Mode: "static", Routes: []specfile.Route{{To: "default", Via: "10.0.0.1", Metric: &m}}},
 	}}}
 	_, err := f.ToSpec()
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assertFieldErrors(t, []wantErr{
 		{field.ErrorTypeForbidden, "networks[0].multus", "not both"},
@@ -461,7 +461,7 @@ func TestFromSpecRefusesWhatNoFileExpresses(t *testing.T) {
 		}},
 	}}
 	_, err := specfile.Format(spec)
-	var invalid *netconfig.InvalidSpecError
+	var invalid *netconfig.ValidationError
 	require.ErrorAs(t, err, &invalid)
 	assertFieldErrors(t, []wantErr{
 		{field.ErrorTypeInvalid, "namespace", "not valid UTF-8"},
