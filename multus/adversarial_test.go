@@ -304,7 +304,7 @@ func TestAdversarialResolverSizes(t *testing.T) {
 		})
 		require.NoError(t, err)
 		for i, iface := range res.Interfaces[1:] {
-			assert.Equal(t, netconfig.MACFromNetworkStatus, iface.MACSource, iface.Network)
+			assert.Equal(t, netconfig.MACFromNetworkStatus, iface.MACOrigin, iface.Network)
 			assert.Equal(t, fmt.Sprintf("02:00:00:00:00:%02x", i+1), iface.MAC.String())
 		}
 	})

@@ -82,7 +82,7 @@ func ExampleNetworksAnnotation() {
 			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{netip.MustParsePrefix("192.168.0.200/24")}},
 		},
 	}}
-	macs := netconfig.MACMap{"red": netconfig.MustParseMAC("06:dd:78:04:5a:dc")}
+	macs := netconfig.MACTable{"red": {MAC: netconfig.MustParseMAC("06:dd:78:04:5a:dc"), Origin: netconfig.MACPinned}}
 
 	annotation, err := multus.NetworksAnnotation(spec, macs)
 	if err != nil {

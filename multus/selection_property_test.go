@@ -51,7 +51,7 @@ func TestEveryStaticAddressInItsOwnElement(t *testing.T) {
 		}
 		var wants []want
 		seen := map[netip.Addr]bool{}
-		macs := netconfig.MACMap{}
+		macs := netconfig.MACTable{}
 		for k, name := range names {
 			if rapid.Bool().Draw(t, "podHere") {
 				spec.Networks = append(spec.Networks, netconfig.Network{Name: "default", Source: netconfig.SourcePod, IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP}})
@@ -95,7 +95,7 @@ func TestEveryStaticAddressInItsOwnElement(t *testing.T) {
 				net.MAC = netconfig.MAC{0x02, 0, 0, 0, 1, byte(k)}
 				w.mac = fmt.Sprintf("02:00:00:00:01:%02x", k)
 			case 2:
-				macs[name] = netconfig.MAC{0x02, 0, 0, 0, 2, byte(k)}
+				macs[name] = netconfig.ResolvedMAC{MAC: netconfig.MAC{0x02, 0, 0, 0, 2, byte(k)}}
 				w.mac = fmt.Sprintf("02:00:00:00:02:%02x", k)
 			}
 			spec.Networks = append(spec.Networks, net)

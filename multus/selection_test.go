@@ -31,7 +31,7 @@ func withMAC(n netconfig.Network, m string) netconfig.Network {
 }
 
 func TestNetworkSelection(t *testing.T) {
-	resolver := netconfig.MACMap{"red": mac("02:00:00:00:00:aa"), "blue": mac("02:00:00:00:00:bb"), "bad": mac("01:00:5e:00:00:01")}
+	resolver := netconfig.MACTable{"red": {MAC: mac("02:00:00:00:00:aa")}, "blue": {MAC: mac("02:00:00:00:00:bb")}, "bad": {MAC: mac("01:00:5e:00:00:01")}}
 	tests := []struct {
 		name    string
 		spec    netconfig.Spec
