@@ -9,12 +9,16 @@
 // ParseNetworkStatus and NetworkStatusFromPod decode it into the
 // network-attachment-definition-client's own type, nadv1.NetworkStatus.
 //
-// StatusResolver implements netconfig.StatusResolver over those entries. It
-// finds the entry of a VM network by the attachment the network names and,
-// when that is not enough (two VM networks on one attachment, or a network
-// whose source is not known), by the pod interface name KubeVirt requested
-// for the network from Multus. KubeVirt has used two naming schemes for
-// secondary pod interfaces:
+// NewStatusIndex indexes those entries once; the StatusIndex implements
+// netconfig.StatusResolver, and gives the entries of all of a VM's
+// networks in one call, in time linear in their number. It finds the entry
+// of a VM network by the attachment the network names and, when that is
+// not enough (two VM networks on one attachment, or a network whose source
+// is not known), by the pod interface name KubeVirt requested for the
+// network from Multus. Which network is the pod network, and how
+// attachment names are qualified with the VM's namespace, are netconfig's
+// rules (netconfig.Network.IsPodNetwork, netconfig.QualifyAttachment).
+// KubeVirt has used two naming schemes for secondary pod interfaces:
 //
 //   - hashed (KubeVirt v1.0 and later): "pod" followed by the first 11 hex
 //     digits of the SHA-256 of the VM network name; see PodInterfaceName;

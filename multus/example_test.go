@@ -12,10 +12,10 @@ import (
 	"github.com/guestnet/guestnet/netconfig"
 )
 
-// A VM with the pod network and two networks on one attachment: the
-// resolver tells their entries apart by the pod interface names KubeVirt
-// gave them. Pass it to netconfig.Build with netconfig.WithNetworkStatus.
-func ExampleStatusResolver() {
+// A VM with the pod network and two networks on one attachment: the index
+// tells their entries apart by the pod interface names KubeVirt gave them.
+// Pass it to netconfig.Build with netconfig.WithNetworkStatus.
+func ExampleStatusIndex() {
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
 		Namespace: "vms",
 		Name:      "virt-launcher-fedora-x7k2p",
@@ -29,16 +29,17 @@ func ExampleStatusResolver() {
 		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
 		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
 		{Name: "blue", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		{Name: "green", Source: netconfig.SourceMultus, NetworkName: "l2-net", Binding: netconfig.BindingBridge},
 	}
 
-	statuses, err := multus.NetworkStatusFromPod(pod)
+	entries, err := multus.NetworkStatusFromPod(pod)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	r := multus.NewStatusResolver(pod.Namespace, statuses)
-	for i, n := range networks {
-		st, ok := r.NetworkStatus(networks, i)
+	statuses := multus.NewStatusIndex(pod.Namespace, entries).NetworkStatuses(networks)
+	for _, n := range networks {
+		st, ok := statuses[n.Name]
 		if !ok {
 			fmt.Printf("%s: not reported\n", n.Name)
 			continue
@@ -49,6 +50,7 @@ func ExampleStatusResolver() {
 	// default: "" eth0 0a:58:0a:f4:01:0c [10.244.1.12]
 	// red: "vms/ext-net" podb1f51a511f1 02:7c:4e:00:00:01 [192.168.10.5]
 	// blue: "vms/ext-net" pod16477688c0e 02:7c:4e:00:00:02 [192.168.10.6]
+	// green: not reported
 }
 
 func ExampleParseNetworkStatus() {

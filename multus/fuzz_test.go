@@ -26,7 +26,7 @@ import (
 // omitempty.) NetworkStatusFromPod must agree with it on a pod carrying the
 // annotation, wrapping its error with the pod's name.
 //
-// The entries accepted then go through a StatusResolver, over a VM with the
+// The entries accepted then go through a StatusIndex, over a VM with the
 // pod network, a Multus network per attachment the entries name and a
 // network of unspecified source per entry that names none. It must not
 // panic, and every status it returns must be one of the entries
@@ -75,7 +75,7 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		}
 		require.NoError(t, podErr)
 		require.Equal(t, got, fromPod, "NetworkStatusFromPod and ParseNetworkStatus disagree")
-		checkResolver(t, got)
+		checkIndex(t, got)
 		first, err := json.Marshal(got)
 		require.NoError(t, err)
 		again, err := ParseNetworkStatus(string(first))
@@ -89,11 +89,11 @@ func FuzzParseNetworkStatus(f *testing.F) {
 	})
 }
 
-// checkResolver checks a StatusResolver over statuses, as
-// FuzzParseNetworkStatus states.
-func checkResolver(t *testing.T, statuses []nadv1.NetworkStatus) {
+// checkIndex checks a StatusIndex over statuses, as FuzzParseNetworkStatus
+// states.
+func checkIndex(t *testing.T, statuses []nadv1.NetworkStatus) {
 	const namespace = "vms"
-	r := NewStatusResolver(namespace, statuses)
+	r := NewStatusIndex(namespace, statuses)
 	spec := netconfig.Spec{Namespace: namespace, Networks: []netconfig.Network{{Name: "default", Source: netconfig.SourcePod}}}
 	converted := make([]netconfig.NetworkStatus, len(statuses))
 	for k, s := range statuses {
@@ -108,16 +108,16 @@ func checkResolver(t *testing.T, statuses []nadv1.NetworkStatus) {
 		spec.Networks = append(spec.Networks, n)
 	}
 
+	got := r.NetworkStatuses(spec.Networks)
 	given := make([]*netconfig.NetworkStatus, len(spec.Networks))
 	ordinal := 0
 	for i, n := range spec.Networks {
-		pod := isPodNetwork(n)
+		pod := n.IsPodNetwork()
 		if !pod {
 			ordinal++
 		}
-		st, ok := r.NetworkStatus(spec.Networks, i)
+		st, ok := got[n.Name]
 		if !ok {
-			require.Equal(t, netconfig.NetworkStatus{}, st)
 			continue
 		}
 		require.Contains(t, converted, st, "networks[%d] got a status that is no entry", i)
@@ -126,22 +126,16 @@ func checkResolver(t *testing.T, statuses []nadv1.NetworkStatus) {
 			require.True(t, st.Default, "the pod network got an entry not marked default")
 		case n.Source == netconfig.SourceMultus:
 			require.False(t, st.Default, "networks[%d] got the default entry", i)
-			require.Equal(t, qualify(namespace, n.NetworkName), st.NetworkName, "networks[%d] got another attachment's entry", i)
+			require.Equal(t, netconfig.QualifyAttachment(namespace, n.NetworkName), st.NetworkName, "networks[%d] got another attachment's entry", i)
 		default:
 			require.False(t, st.Default, "networks[%d] got the default entry", i)
 			require.Contains(t, []string{PodInterfaceName(n.Name), OrdinalInterfaceName(ordinal)}, st.Interface, "networks[%d]", i)
 		}
-		for j := range st.IPs {
-			st.IPs[j] = netip.IPv6Loopback()
-		}
-		again, ok := r.NetworkStatus(spec.Networks, i)
-		require.True(t, ok)
-		require.Contains(t, converted, again, "the caller's change reached the resolver")
-		given[i] = &again
+		given[i] = &st
 	}
 	for i := range given {
 		for j := i + 1; j < len(given); j++ {
-			if given[i] == nil || given[j] == nil || isPodNetwork(spec.Networks[i]) || isPodNetwork(spec.Networks[j]) || !reflect.DeepEqual(*given[i], *given[j]) {
+			if given[i] == nil || given[j] == nil || spec.Networks[i].IsPodNetwork() || spec.Networks[j].IsPodNetwork() || !reflect.DeepEqual(*given[i], *given[j]) {
 				continue
 			}
 			same := 0
@@ -152,6 +146,16 @@ func checkResolver(t *testing.T, statuses []nadv1.NetworkStatus) {
 			}
 			require.Greater(t, same, 1, "networks[%d] and networks[%d] were given the same entry", i, j)
 		}
+	}
+	for _, st := range got {
+		for j := range st.IPs {
+			st.IPs[j] = netip.IPv6Loopback()
+		}
+	}
+	again := r.NetworkStatuses(spec.Networks)
+	require.Len(t, again, len(got))
+	for name, st := range again {
+		require.Contains(t, converted, st, "network %s: the caller's change reached the index", name)
 	}
 
 	res, err := netconfig.Build(spec, netconfig.WithNetworkStatus(r))

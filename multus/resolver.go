@@ -3,21 +3,20 @@ package multus
 import (
 	"net/netip"
 	"slices"
-	"strings"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 
 	"github.com/guestnet/guestnet/netconfig"
 )
 
-// StatusResolver resolves a VM's networks to the entries of its pod's
-// network-status annotation. It implements netconfig.StatusResolver.
+// StatusIndex is the entries of a pod's network-status annotation,
+// indexed to find the entry of each of a VM's networks. It implements
+// netconfig.StatusResolver.
 //
-// A StatusResolver is immutable once built: it keeps its own copy of the
+// A StatusIndex is immutable once built: it keeps its own copy of the
 // entries, so it is safe for concurrent use and later changes to the slice
-// it was built from do not affect it. The zero StatusResolver has no
-// entries.
-type StatusResolver struct {
+// it was built from do not affect it. The zero StatusIndex has no entries.
+type StatusIndex struct {
 	// entries are the converted entries, in annotation order.
 	entries []netconfig.NetworkStatus
 	// defaultEntry is the index of the only entry marked default, when
@@ -33,25 +32,23 @@ type StatusResolver struct {
 	// byNameInterface indexes the entries that are not default by
 	// normalised attachment name and pod interface name together, so that
 	// finding an attachment's entry for a pod interface name takes constant
-	// time however many entries the attachment has. (Scanning
-	// byName[attachment] instead made NetworkStatus cost O(n·k) for n
-	// networks on one attachment with k entries, and a Build of such a VM
-	// O(n²·k): ten seconds for a thousand networks.)
+	// time however many entries the attachment has.
 	byNameInterface map[nameInterface][]int
 	// namespace qualifies attachment names given without one.
 	namespace string
 }
 
-// nameInterface is a key of StatusResolver.byNameInterface.
+// nameInterface is a key of StatusIndex.byNameInterface.
 type nameInterface struct{ name, iface string }
 
-var _ netconfig.StatusResolver = (*StatusResolver)(nil)
+var _ netconfig.StatusResolver = (*StatusIndex)(nil)
 
-// NewStatusResolver returns a resolver over statuses, the entries of the
+// NewStatusIndex returns the index of statuses, the entries of the
 // network-status annotation of the pod of a VM in namespace. The namespace
 // qualifies attachment names written without one, on either side ("ext-net"
-// in namespace "vms" is "vms/ext-net"); it may be empty, in which case such
-// names are compared as they are.
+// in namespace "vms" is "vms/ext-net", as netconfig.QualifyAttachment
+// writes it); it may be empty, in which case such names are compared as
+// they are.
 //
 // Each entry is converted once, here. Its NetworkName is its name qualified
 // the same way ("" for an entry without a name, and for the default entry,
@@ -62,8 +59,8 @@ var _ netconfig.StatusResolver = (*StatusResolver)(nil)
 // out, rather than failing the whole status: the status is a hint, and the
 // caller falls back when it is missing. A MAC that parses but cannot be a
 // NIC's (multicast, say) is kept, for netconfig's validation to report.
-func NewStatusResolver(namespace string, statuses []nadv1.NetworkStatus) *StatusResolver {
-	r := &StatusResolver{
+func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusIndex {
+	x := &StatusIndex{
 		entries:         make([]netconfig.NetworkStatus, len(statuses)),
 		byName:          make(map[string][]int),
 		byInterface:     make(map[string][]int),
@@ -72,40 +69,40 @@ func NewStatusResolver(namespace string, statuses []nadv1.NetworkStatus) *Status
 	}
 	defaults := 0
 	for i, s := range statuses {
-		r.entries[i] = convert(namespace, s)
+		x.entries[i] = convert(namespace, s)
 		if s.Default {
 			defaults++
-			r.defaultEntry = i
+			x.defaultEntry = i
 			continue
 		}
-		if name := r.entries[i].NetworkName; name != "" {
-			r.byName[name] = append(r.byName[name], i)
+		if name := x.entries[i].NetworkName; name != "" {
+			x.byName[name] = append(x.byName[name], i)
 			key := nameInterface{name, s.Interface}
-			r.byNameInterface[key] = append(r.byNameInterface[key], i)
+			x.byNameInterface[key] = append(x.byNameInterface[key], i)
 		}
 		if s.Interface != "" {
-			r.byInterface[s.Interface] = append(r.byInterface[s.Interface], i)
+			x.byInterface[s.Interface] = append(x.byInterface[s.Interface], i)
 		}
 	}
-	r.hasDefault = defaults == 1
-	return r
+	x.hasDefault = defaults == 1
+	return x
 }
 
-// NetworkStatus returns the entry of networks[i], and whether there is
-// exactly one. networks is the VM's whole network list in VM order, which
-// the pod interface naming schemes depend on.
+// NetworkStatuses returns the entry of each of networks that has exactly
+// one, by network name. networks is the VM's whole network list in VM
+// order, which the pod interface naming schemes depend on. Each status
+// returned is the caller's to change.
 //
 // A network's pod interface names are the names KubeVirt may have given
 // its pod interface: PodInterfaceName of the network name, and
 // OrdinalInterfaceName of its position among the VM's networks that are
 // not the pod network. The rules are:
 //
-//   - The pod network (SourcePod, or an unspecified source with the name
-//     "default") gets the only entry marked default, whatever its name or
-//     interface.
+//   - The pod network (netconfig.Network.IsPodNetwork) gets the only entry
+//     marked default, whatever its name or interface.
 //   - A Multus network (SourceMultus) gets an entry of the attachment it
-//     names, the names on both sides qualified with the resolver's
-//     namespace when they have none: the one whose interface is one of the
+//     names, the names on both sides qualified with the index's namespace
+//     (netconfig.QualifyAttachment): the one whose interface is one of the
 //     network's pod interface names; or, failing that, the attachment's
 //     only entry, provided no other of the VM's networks uses that
 //     attachment and the entry's interface is not another network's pod
@@ -114,47 +111,52 @@ func NewStatusResolver(namespace string, statuses []nadv1.NetworkStatus) *Status
 //     it gets the entry, not marked default, whose interface is one of its
 //     pod interface names.
 //
-// An entry is never given to two networks: when the rules would give one
-// entry to networks[i] and to another network of the list, neither gets it.
-// Ambiguity, an index out of range and an unknown source all give no entry,
-// and so does a list of more than netconfig.MaxNetworks networks, which
-// netconfig.Build refuses: a call looks at the whole list, so a caller
-// asking for each network of a list of n takes time in O(n²), and that n
-// is bounded.
-func (r *StatusResolver) NetworkStatus(networks []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-	if i < 0 || i >= len(networks) || len(networks) > netconfig.MaxNetworks {
-		return netconfig.NetworkStatus{}, false
+// An entry is never given to two networks other than the pod network:
+// when the rules would give one entry to two networks of the list, neither
+// gets it. Networks that share a name share its key, which holds an entry
+// only when the rules give all of them the same one. Ambiguity and an
+// unknown source give no entry, and so does a list of more than
+// netconfig.MaxNetworks networks, which netconfig.Build refuses.
+//
+// A call takes time linear in the number of networks: it derives what it
+// needs from the list once, and looks each network up in the index built
+// by NewStatusIndex.
+func (x *StatusIndex) NetworkStatuses(networks []netconfig.Network) map[string]netconfig.NetworkStatus {
+	if len(networks) > netconfig.MaxNetworks {
+		return nil
 	}
-	v := r.view(networks)
-	e := r.match(v, i)
-	if e < 0 {
-		return netconfig.NetworkStatus{}, false
-	}
-	if !r.entries[e].Default {
-		for j := range networks {
-			if j != i && !v.pod[j] && r.match(v, j) == e {
-				return netconfig.NetworkStatus{}, false
-			}
+	v := x.view(networks)
+	matched := make([]int, len(networks))
+	claims := make(map[int]int, len(networks)) // entry -> networks it matches, but the pod network
+	for i := range networks {
+		matched[i] = x.match(&v, i)
+		if matched[i] >= 0 && !v.pod[i] {
+			claims[matched[i]]++
 		}
 	}
-	st := r.entries[e]
-	st.IPs = slices.Clone(st.IPs)
-	return st, true
-}
-
-// NetworkStatuses returns the entry of each of networks that has one, by
-// network name, as NetworkStatus gives them.
-func (r *StatusResolver) NetworkStatuses(networks []netconfig.Network) map[string]netconfig.NetworkStatus {
-	out := map[string]netconfig.NetworkStatus{}
+	given := make(map[string]int, len(networks)) // network name -> entry, or -1
 	for i, n := range networks {
-		if st, ok := r.NetworkStatus(networks, i); ok {
-			out[n.Name] = st
+		e := matched[i]
+		if !v.pod[i] && claims[e] > 1 {
+			e = -1
+		}
+		if prev, seen := given[n.Name]; seen && prev != e {
+			e = -1
+		}
+		given[n.Name] = e
+	}
+	out := make(map[string]netconfig.NetworkStatus, len(given))
+	for name, e := range given {
+		if e >= 0 {
+			st := x.entries[e]
+			st.IPs = slices.Clone(st.IPs)
+			out[name] = st
 		}
 	}
 	return out
 }
 
-// view is what NetworkStatus derives from the network list once per call.
+// view is what NetworkStatuses derives from the network list, once a call.
 type view struct {
 	networks []netconfig.Network
 	// pod reports which networks are the pod network.
@@ -171,7 +173,7 @@ type view struct {
 	sharing map[string]int
 }
 
-func (r *StatusResolver) view(networks []netconfig.Network) view {
+func (x *StatusIndex) view(networks []netconfig.Network) view {
 	v := view{
 		networks:   networks,
 		pod:        make([]bool, len(networks)),
@@ -181,8 +183,9 @@ func (r *StatusResolver) view(networks []netconfig.Network) view {
 		sharing:    make(map[string]int),
 	}
 	ordinal := 0
-	for j, n := range networks {
-		if isPodNetwork(n) {
+	for j := range networks {
+		n := &networks[j]
+		if n.IsPodNetwork() {
 			v.pod[j] = true
 			continue
 		}
@@ -196,7 +199,7 @@ func (r *StatusResolver) view(networks []netconfig.Network) view {
 			}
 		}
 		if n.Source == netconfig.SourceMultus {
-			v.attachment[j] = qualify(r.namespace, n.NetworkName)
+			v.attachment[j] = netconfig.QualifyAttachment(x.namespace, n.NetworkName)
 			v.sharing[v.attachment[j]]++
 		}
 	}
@@ -204,68 +207,52 @@ func (r *StatusResolver) view(networks []netconfig.Network) view {
 }
 
 // match returns the index of the entry the rules give networks[i], or -1,
-// without checking whether another network is given the same entry.
-func (r *StatusResolver) match(v view, i int) int {
+// without checking whether another network is given the same entry. It
+// takes constant time. (The two pod interface names of a network always
+// differ: one starts with "pod", the other with "net".)
+func (x *StatusIndex) match(v *view, i int) int {
 	if v.pod[i] {
-		if !r.hasDefault {
+		if !x.hasDefault {
 			return -1
 		}
-		return r.defaultEntry
+		return x.defaultEntry
 	}
-	names := v.names[i][:]
+	hashed, ordinal := v.names[i][0], v.names[i][1]
 	switch v.networks[i].Source {
 	case netconfig.SourceMultus:
 		attachment := v.attachment[i]
 		if attachment == "" {
 			return -1
 		}
-		candidates := r.byName[attachment]
-		if e, n := r.onlyNamed(attachment, names); n > 0 {
-			return e
+		byHashed := x.byNameInterface[nameInterface{attachment, hashed}]
+		byOrdinal := x.byNameInterface[nameInterface{attachment, ordinal}]
+		if len(byHashed)+len(byOrdinal) > 0 {
+			return only(byHashed, byOrdinal)
 		}
+		candidates := x.byName[attachment]
 		if len(candidates) != 1 || v.sharing[attachment] != 1 {
 			return -1
 		}
-		if owner, owned := v.owner[r.entries[candidates[0]].Interface]; owned && owner != i {
+		if owner, owned := v.owner[x.entries[candidates[0]].Interface]; owned && owner != i {
 			return -1
 		}
 		return candidates[0]
 	case netconfig.SourceUnspecified:
-		var candidates []int
-		for _, name := range names {
-			candidates = append(candidates, r.byInterface[name]...)
-		}
-		if len(candidates) == 1 {
-			return candidates[0]
-		}
+		return only(x.byInterface[hashed], x.byInterface[ordinal])
 	}
 	return -1
 }
 
-// onlyNamed returns the entry of attachment whose pod interface is one of
-// names, and how many there are; the entry is -1 unless there is exactly
-// one.
-func (r *StatusResolver) onlyNamed(attachment string, names []string) (entry, n int) {
-	entry = -1
-	for k, name := range names {
-		if slices.Contains(names[:k], name) {
-			continue // the same name twice is one name
-		}
-		found := r.byNameInterface[nameInterface{attachment, name}]
-		n += len(found)
-		if len(found) > 0 {
-			entry = found[0]
-		}
+// only returns the entry of a and b together when there is exactly one,
+// else -1.
+func only(a, b []int) int {
+	switch {
+	case len(a) == 1 && len(b) == 0:
+		return a[0]
+	case len(a) == 0 && len(b) == 1:
+		return b[0]
 	}
-	if n != 1 {
-		entry = -1
-	}
-	return entry, n
-}
-
-// isPodNetwork reports whether n is the pod network.
-func isPodNetwork(n netconfig.Network) bool {
-	return n.Source == netconfig.SourcePod || n.Source == netconfig.SourceUnspecified && n.Name == "default"
+	return -1
 }
 
 // convert turns an annotation entry into netconfig's form.
@@ -278,7 +265,7 @@ func convert(namespace string, s nadv1.NetworkStatus) netconfig.NetworkStatus {
 	// (ovn-kubernetes, kindnet), not an attachment in the VM's namespace,
 	// so it carries no attachment name.
 	if !s.Default {
-		st.NetworkName = qualify(namespace, s.Name)
+		st.NetworkName = netconfig.QualifyAttachment(namespace, s.Name)
 	}
 	if mac, err := netconfig.ParseMAC(s.Mac); err == nil {
 		st.MAC = mac
@@ -289,14 +276,4 @@ func convert(namespace string, s nadv1.NetworkStatus) netconfig.NetworkStatus {
 		}
 	}
 	return st
-}
-
-// qualify returns an attachment name as "namespace/name", taking the
-// namespace from ns when name has none. An empty name, or an empty ns,
-// leaves the name as it is.
-func qualify(ns, name string) string {
-	if name == "" || ns == "" || strings.Contains(name, "/") {
-		return name
-	}
-	return ns + "/" + name
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func hashedName(network string) string {
 }
 
 // entryMAC gives each generated entry a distinct MAC, which identifies the
-// entry in what the resolver returns.
+// entry in what the index returns.
 func entryMAC(k int) string { return fmt.Sprintf("02:00:00:00:%02x:%02x", k>>8, k&0xff) }
 
 // launcherPod is a VM's networks with the network status Multus writes for
@@ -100,9 +101,9 @@ func drawLauncherPod(t *rapid.T) launcherPod {
 func TestEachNetworkGetsItsOwnEntry(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := drawLauncherPod(t)
-		r := NewStatusResolver("vms", p.statuses)
+		statuses := NewStatusIndex("vms", p.statuses).NetworkStatuses(p.networks)
 		for i, net := range p.networks {
-			got, ok := r.NetworkStatus(p.networks, i)
+			got, ok := statuses[net.Name]
 			if reported := p.want[i].IsValid(); ok != reported {
 				t.Fatalf("networks[%d] (%+v): found = %v, want %v", i, net, ok, reported)
 			}
@@ -117,7 +118,10 @@ func TestEachNetworkGetsItsOwnEntry(t *testing.T) {
 // that they match each other in every possible way, sensible or not. Each
 // entry has a distinct MAC.
 func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
-	names := []string{"default", "red", "blue", "green"}
+	all := []string{"default", "red", "blue", "green"}
+	// Fewer names make networks that share one, and so share pod interface
+	// names, more likely.
+	names := all[:rapid.IntRange(1, len(all)).Draw(t, "names")]
 	attachments := []string{"", "ext-net", "vms/ext-net", "l2-net"}
 	entryNames := append(slices.Clone(attachments), "ovn-kubernetes")
 	networks := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) netconfig.Network {
@@ -129,7 +133,7 @@ func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
 	}), 0, 6).Draw(t, "networks")
 
 	interfaces := []string{"", "eth0", "eth9", "net1", "net2", "net3"}
-	for _, name := range names {
+	for _, name := range all {
 		interfaces = append(interfaces, hashedName(name))
 	}
 	statuses := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) nadv1.NetworkStatus {
@@ -147,32 +151,35 @@ func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
 
 // TestNoEntryGoesToTwoNetworks checks, for any networks and statuses, that
 // no entry is given to two networks other than the pod network, that only
-// the pod network gets the default entry, and that the resolver changes
-// neither input.
+// the pod network gets the default entry, and that the index changes
+// neither input. (Networks that share a name share its key: they count as
+// one network here.)
 func TestNoEntryGoesToTwoNetworks(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		networks, statuses := drawAnyStatus(t)
 		networksBefore := slices.Clone(networks)
 		statusesBefore := slices.Clone(statuses)
 
-		r := NewStatusResolver("vms", statuses)
-		owner := map[netconfig.MAC]int{}
+		got := NewStatusIndex("vms", statuses).NetworkStatuses(networks)
+		owner := map[netconfig.MAC]string{}
 		for i, net := range networks {
-			got, ok := r.NetworkStatus(networks, i)
+			st, ok := got[net.Name]
 			if !ok {
 				continue
 			}
 			pod := net.Source == netconfig.SourcePod || net.Source == netconfig.SourceUnspecified && net.Name == "default"
-			if got.Default != pod {
-				t.Fatalf("networks[%d] (%+v), pod network %v, got an entry with default %v", i, net, pod, got.Default)
+			if st.Default != pod {
+				t.Fatalf("networks[%d] (%+v), pod network %v, got an entry with default %v", i, net, pod, st.Default)
 			}
-			if pod {
+		}
+		for name, st := range got {
+			if st.Default {
 				continue
 			}
-			if j, dup := owner[got.MAC]; dup {
-				t.Fatalf("networks[%d] (%+v) and networks[%d] (%+v) both got the entry with MAC %s", j, networks[j], i, net, got.MAC)
+			if other, dup := owner[st.MAC]; dup {
+				t.Fatalf("networks %q and %q both got the entry with MAC %s", other, name, st.MAC)
 			}
-			owner[got.MAC] = i
+			owner[st.MAC] = name
 		}
 		if !slices.Equal(networks, networksBefore) {
 			t.Fatalf("the networks changed")
@@ -185,19 +192,152 @@ func TestNoEntryGoesToTwoNetworks(t *testing.T) {
 	})
 }
 
-// TestEntryOrderDoesNotMatter checks that the resolver gives the same
+// TestEntryOrderDoesNotMatter checks that the index gives the same
 // answers whatever the order of the annotation's entries.
 func TestEntryOrderDoesNotMatter(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		networks, statuses := drawAnyStatus(t)
 		shuffled := rapid.Permutation(statuses).Draw(t, "shuffled")
-		a, b := NewStatusResolver("vms", statuses), NewStatusResolver("vms", shuffled)
-		for i := range networks {
-			sa, oka := a.NetworkStatus(networks, i)
-			sb, okb := b.NetworkStatus(networks, i)
-			if oka != okb || sa.MAC != sb.MAC {
-				t.Fatalf("networks[%d]: %v %v in annotation order, %v %v shuffled", i, sa.MAC, oka, sb.MAC, okb)
+		a := NewStatusIndex("vms", statuses).NetworkStatuses(networks)
+		b := NewStatusIndex("vms", shuffled).NetworkStatuses(networks)
+		if len(a) != len(b) {
+			t.Fatalf("%d statuses in annotation order, %d shuffled", len(a), len(b))
+		}
+		for name, sa := range a {
+			if sb, ok := b[name]; !ok || sa.MAC != sb.MAC {
+				t.Fatalf("network %q: %v in annotation order, %v %v shuffled", name, sa.MAC, sb.MAC, ok)
 			}
 		}
 	})
+}
+
+// TestNetworkStatusesMatchReference checks that NetworkStatuses gives, for
+// any networks and statuses, what referenceStatuses gives: the rules of
+// its doc applied to each network in turn, straight from the annotation's
+// entries, without an index.
+func TestNetworkStatusesMatchReference(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		networks, statuses := drawAnyStatus(t)
+		namespace := rapid.SampledFrom([]string{"vms", ""}).Draw(t, "namespace")
+		got := NewStatusIndex(namespace, statuses).NetworkStatuses(networks)
+		want := referenceStatuses(namespace, networks, statuses)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("got %v\nwant %v", got, want)
+		}
+	})
+}
+
+// referenceStatuses is NetworkStatuses written as its doc reads, one
+// network at a time, scanning all entries and all networks each time.
+func referenceStatuses(namespace string, networks []netconfig.Network, statuses []nadv1.NetworkStatus) map[string]netconfig.NetworkStatus {
+	qualify := func(name string) string {
+		if name == "" || namespace == "" || strings.Contains(name, "/") {
+			return name
+		}
+		return namespace + "/" + name
+	}
+	isPod := func(n netconfig.Network) bool {
+		return n.Source == netconfig.SourcePod || n.Source == netconfig.SourceUnspecified && n.Name == "default"
+	}
+	podNames := func(i int) []string {
+		if isPod(networks[i]) {
+			return nil
+		}
+		ordinal := 0
+		for _, n := range networks[:i+1] {
+			if !isPod(n) {
+				ordinal++
+			}
+		}
+		return []string{hashedName(networks[i].Name), fmt.Sprintf("net%d", ordinal)}
+	}
+	entryName := func(k int) string {
+		if statuses[k].Default {
+			return ""
+		}
+		return qualify(statuses[k].Name)
+	}
+	// entries returns the entries that are not default and pass keep.
+	entries := func(keep func(k int) bool) []int {
+		var out []int
+		for k, s := range statuses {
+			if !s.Default && keep(k) {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	one := func(ks []int) int {
+		if len(ks) == 1 {
+			return ks[0]
+		}
+		return -1
+	}
+	match := func(i int) int {
+		n := networks[i]
+		if isPod(n) {
+			var defaults []int
+			for k, s := range statuses {
+				if s.Default {
+					defaults = append(defaults, k)
+				}
+			}
+			return one(defaults)
+		}
+		names := podNames(i)
+		switch n.Source {
+		case netconfig.SourceMultus:
+			attachment := qualify(n.NetworkName)
+			if attachment == "" {
+				return -1
+			}
+			named := entries(func(k int) bool { return entryName(k) == attachment && slices.Contains(names, statuses[k].Interface) })
+			if len(named) > 0 {
+				return one(named)
+			}
+			only := one(entries(func(k int) bool { return entryName(k) == attachment }))
+			if only < 0 {
+				return -1
+			}
+			for j, m := range networks {
+				if j == i {
+					continue
+				}
+				if m.Source == netconfig.SourceMultus && qualify(m.NetworkName) == attachment || slices.Contains(podNames(j), statuses[only].Interface) {
+					return -1
+				}
+			}
+			return only
+		case netconfig.SourceUnspecified:
+			return one(entries(func(k int) bool { return slices.Contains(names, statuses[k].Interface) }))
+		}
+		return -1
+	}
+
+	given := make([]int, len(networks))
+	for i := range networks {
+		given[i] = match(i)
+		if given[i] < 0 || isPod(networks[i]) {
+			continue
+		}
+		for j := range networks {
+			if j != i && !isPod(networks[j]) && match(j) == given[i] {
+				given[i] = -1
+				break
+			}
+		}
+	}
+	out := map[string]netconfig.NetworkStatus{}
+	for i, n := range networks {
+		same := true
+		for j, m := range networks {
+			if m.Name == n.Name && given[j] != given[i] {
+				same = false
+			}
+		}
+		if same && given[i] >= 0 {
+			out[n.Name] = convert(namespace, statuses[given[i]])
+		}
+	}
+	return out
 }

@@ -1,7 +1,9 @@
 package multus
 
 import (
+	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 
@@ -42,7 +44,7 @@ func addrs(ss ...string) []netip.Addr {
 	return out
 }
 
-func TestStatusResolver(t *testing.T) {
+func TestStatusIndex(t *testing.T) {
 	ovn := nadv1.NetworkStatus{Name: "ovn-kubernetes", Interface: "eth0", IPs: []string{"10.244.1.12"}, Mac: "0a:58:0a:f4:01:0c", Default: true}
 	ovnStatus := netconfig.NetworkStatus{Default: true, Interface: "eth0", MAC: mac("0a:58:0a:f4:01:0c"), IPs: addrs("10.244.1.12")}
 
@@ -52,7 +54,8 @@ func TestStatusResolver(t *testing.T) {
 		networks  []netconfig.Network
 		statuses  []nadv1.NetworkStatus
 		// want holds the expected status of each network that gets one, by
-		// index; every other network must get none.
+		// index; every other network must get none. NetworkStatuses gives
+		// them by network name.
 		want map[int]netconfig.NetworkStatus
 	}{
 		{
@@ -288,106 +291,101 @@ func TestStatusResolver(t *testing.T) {
 			case "-":
 				ns = ""
 			}
-			r := NewStatusResolver(ns, tt.statuses)
-			for i := range tt.networks {
-				got, ok := r.NetworkStatus(tt.networks, i)
+			got := NewStatusIndex(ns, tt.statuses).NetworkStatuses(tt.networks)
+			for i, n := range tt.networks {
+				st, ok := got[n.Name]
 				want, wantOK := tt.want[i]
-				if assert.Equal(t, wantOK, ok, "networks[%d] (%q): found", i, tt.networks[i].Name) {
-					assert.Equal(t, want, got, "networks[%d] (%q)", i, tt.networks[i].Name)
+				if assert.Equal(t, wantOK, ok, "networks[%d] (%q): found", i, n.Name) {
+					assert.Equal(t, want, st, "networks[%d] (%q)", i, n.Name)
 				}
 			}
+			assert.Len(t, got, len(tt.want), "statuses of networks not in the list: %v", got)
 		})
 	}
 }
 
-func TestStatusResolverIndexOutOfRange(t *testing.T) {
-	r := NewStatusResolver("vms", []nadv1.NetworkStatus{{Name: "ovn", Default: true}})
-	networks := []netconfig.Network{podNetwork()}
-	for _, i := range []int{-1, 1, 100} {
-		_, ok := r.NetworkStatus(networks, i)
-		assert.False(t, ok, "index %d", i)
+func TestStatusIndexListLengths(t *testing.T) {
+	x := NewStatusIndex("vms", []nadv1.NetworkStatus{{Name: "ovn", Default: true}, {Name: "vms/ext-net", Interface: redHashed}})
+	assert.Empty(t, x.NetworkStatuses(nil), "no networks")
+	assert.Empty(t, x.NetworkStatuses([]netconfig.Network{}), "no networks")
+
+	// A list longer than netconfig.Build takes gets no entry at all.
+	long := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")}
+	assert.Len(t, x.NetworkStatuses(long), 2)
+	for i := len(long); i <= netconfig.MaxNetworks; i++ {
+		long = append(long, unspecifiedNetwork(fmt.Sprintf("n%d", i)))
 	}
-	_, ok := r.NetworkStatus(nil, 0)
-	assert.False(t, ok, "no networks")
+	assert.Empty(t, x.NetworkStatuses(long), "%d networks", len(long))
 }
 
 func TestNilAndEmptyStatuses(t *testing.T) {
 	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), unspecifiedNetwork("blue")}
 	for _, statuses := range [][]nadv1.NetworkStatus{nil, {}} {
-		r := NewStatusResolver("vms", statuses)
-		for i := range networks {
-			_, ok := r.NetworkStatus(networks, i)
-			assert.False(t, ok, "networks[%d]", i)
-		}
+		assert.Empty(t, NewStatusIndex("vms", statuses).NetworkStatuses(networks))
 	}
 }
 
-func TestStatusResolverKeepsItsOwnCopy(t *testing.T) {
-	statuses := []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}, Mac: "02:00:00:00:00:01"}}
-	networks := []netconfig.Network{multusNetwork("red", "ext-net")}
-	networksBefore := append([]netconfig.Network(nil), networks...)
-	want := netconfig.NetworkStatus{NetworkName: "vms/ext-net", Interface: redHashed, IPs: addrs("192.168.10.5"), MAC: mac("02:00:00:00:00:01")}
+func TestStatusIndexKeepsItsOwnCopy(t *testing.T) {
+	statuses := []nadv1.NetworkStatus{
+		{Name: "ovn", Interface: "eth0", Default: true, IPs: []string{"10.244.1.12"}},
+		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}, Mac: "02:00:00:00:00:01"},
+	}
+	// Two pod networks get the default entry: each its own copy.
+	networks := []netconfig.Network{podNetwork(), {Name: "primary", Source: netconfig.SourcePod}, multusNetwork("red", "ext-net")}
+	networksBefore := slices.Clone(networks)
+	want := map[string]netconfig.NetworkStatus{
+		"default": {Default: true, Interface: "eth0", IPs: addrs("10.244.1.12")},
+		"primary": {Default: true, Interface: "eth0", IPs: addrs("10.244.1.12")},
+		"red":     {NetworkName: "vms/ext-net", Interface: redHashed, IPs: addrs("192.168.10.5"), MAC: mac("02:00:00:00:00:01")},
+	}
 
-	r := NewStatusResolver("vms", statuses)
-	statuses[0].Name = "vms/other"
-	statuses[0].Interface = "net9"
-	statuses[0].IPs[0] = "10.9.9.9"
+	x := NewStatusIndex("vms", statuses)
+	statuses[1].Name = "vms/other"
+	statuses[1].Interface = "net9"
+	statuses[1].IPs[0] = "10.9.9.9"
 
-	got, ok := r.NetworkStatus(networks, 0)
-	require.True(t, ok)
+	got := x.NetworkStatuses(networks)
 	require.Equal(t, want, got)
 
-	got.IPs[0] = netip.MustParseAddr("10.1.1.1")
-	again, ok := r.NetworkStatus(networks, 0)
-	require.True(t, ok)
-	assert.Equal(t, want, again, "changing a returned status changed the resolver")
-	assert.Equal(t, networksBefore, networks, "NetworkStatus changed its networks")
+	got["default"].IPs[0] = netip.MustParseAddr("10.1.1.1")
+	got["red"].IPs[0] = netip.MustParseAddr("10.1.1.2")
+	assert.Equal(t, addrs("10.244.1.12"), got["primary"].IPs, "the statuses of two networks share memory")
+	assert.Equal(t, want, x.NetworkStatuses(networks), "changing a returned status changed the index")
+	assert.Equal(t, networksBefore, networks, "NetworkStatuses changed its networks")
 }
 
-// TestStatusResolverIsSafeForConcurrentUse is meant for go test -race.
-func TestStatusResolverIsSafeForConcurrentUse(t *testing.T) {
+// TestStatusIndexIsSafeForConcurrentUse is meant for go test -race.
+func TestStatusIndexIsSafeForConcurrentUse(t *testing.T) {
 	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net"), unspecifiedNetwork("green")}
-	r := NewStatusResolver("vms", []nadv1.NetworkStatus{
+	x := NewStatusIndex("vms", []nadv1.NetworkStatus{
 		{Name: "ovn", Interface: "eth0", Default: true, IPs: []string{"10.244.1.12"}},
 		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}},
 		{Name: "vms/ext-net", Interface: blueHashed, IPs: []string{"192.168.10.6"}},
 		{Name: "vms/l2-net", Interface: greenHashed},
 	})
-	want := make([]netconfig.NetworkStatus, len(networks))
-	for i := range networks {
-		var ok bool
-		want[i], ok = r.NetworkStatus(networks, i)
-		require.True(t, ok, "networks[%d]", i)
-	}
+	want := x.NetworkStatuses(networks)
+	require.Len(t, want, len(networks))
 
 	var wg sync.WaitGroup
-	results := make([][]netconfig.NetworkStatus, 8)
+	results := make([]map[string]netconfig.NetworkStatus, 8)
 	for g := range results {
 		wg.Go(func() {
 			for range 50 {
-				results[g] = results[g][:0]
-				for i := range networks {
-					st, _ := r.NetworkStatus(networks, i)
+				results[g] = x.NetworkStatuses(networks)
+				for _, st := range results[g] {
 					if len(st.IPs) > 0 {
 						st.IPs[0] = netip.IPv4Unspecified() // must not reach other callers
 					}
-					results[g] = append(results[g], st)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	for i := range networks {
-		got, _ := r.NetworkStatus(networks, i)
-		assert.Equal(t, want[i], got, "networks[%d]", i)
-	}
+	assert.Equal(t, want, x.NetworkStatuses(networks))
 }
 
-func TestZeroStatusResolverHasNoEntries(t *testing.T) {
-	var r StatusResolver
+func TestZeroStatusIndexHasNoEntries(t *testing.T) {
+	var x StatusIndex
 	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), unspecifiedNetwork("blue")}
-	for i := range networks {
-		_, ok := r.NetworkStatus(networks, i)
-		assert.False(t, ok, "networks[%d]", i)
-	}
+	assert.Empty(t, x.NetworkStatuses(networks))
 }

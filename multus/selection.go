@@ -27,7 +27,7 @@ import (
 //     pod's namespace);
 //   - InterfaceRequest is the pod interface name KubeVirt gives the
 //     network, PodInterfaceName of its name, so that the network-status
-//     entries Multus then writes are found by StatusResolver;
+//     entries Multus then writes are found by StatusIndex;
 //   - IPRequest is the static addresses of the network's IP config, in
 //     CIDR form ("192.168.0.200/24", "fd10::5/64"), for an IPAM plugin
 //     that takes the "ips" capability (the static IPAM plugin, for one);
