@@ -32,7 +32,9 @@ const (
 // the network "red" gets the pod interface "podb1f51a511f1".
 func PodInterfaceName(network string) string {
 	sum := sha256.Sum256([]byte(network))
-	return hashedPrefix + hex.EncodeToString(sum[:])[:hashedHexLen]
+	var buf [len(hashedPrefix) + hashedHexLen + 1]byte
+	name := hex.AppendEncode(append(buf[:0], hashedPrefix...), sum[:(hashedHexLen+1)/2])
+	return string(name[:len(hashedPrefix)+hashedHexLen])
 }
 
 // OrdinalInterfaceName returns the name earlier KubeVirt releases gave the
