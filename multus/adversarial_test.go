@@ -14,6 +14,7 @@ import (
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/internal/hostile"
 	"github.com/guestnet/guestnet/multus"
@@ -27,13 +28,20 @@ import (
 // (hostile.Bounded). Measured figures (Go 1.26, 2 CPUs, no race detector,
 // other jobs running) are in the comments.
 
-const statusPrefix = "annotation k8s.v1.cni.cncf.io/network-status: want a JSON array of network status objects: "
+// statusField is the path of every error of ParseNetworkStatus, and
+// statusPrefix the start of its message for an annotation that is not a
+// JSON array of network status objects.
+const (
+	statusField  = "metadata.annotations[k8s.v1.cni.cncf.io/network-status]"
+	statusPrefix = statusField + ": Invalid value: want a JSON array of network status objects: "
+)
 
 func TestAdversarialAnnotations(t *testing.T) {
 	tests := []struct {
 		name       string
 		annotation string
 		err        string // the error after statusPrefix; "" for none
+		tooLong    bool   // the error is field.ErrorTypeTooLong, not after statusPrefix
 		want       []nadv1.NetworkStatus
 		bounds     hostile.Bounds
 	}{
@@ -81,8 +89,8 @@ func TestAdversarialAnnotations(t *testing.T) {
 
 		// Huge and deep input. Measured: 100,000 [ 0.4 ms of CPU; the
 		// largest annotation 22 ms, 6 MiB; past the limit, nothing read.
-		{name: "over MaxNetworkStatusSize", annotation: "[" + strings.Repeat(`{"name":"a"},`, multus.MaxNetworkStatusSize/13+1) + `{}]`, err: "262149 bytes is more than the limit of 262144 bytes (256 KiB, the most all of a pod's annotations may take)"},
-		{name: "10 MiB", annotation: strings.Repeat(" ", 10<<20), err: "10485760 bytes is more than the limit of 262144 bytes"},
+		{name: "over MaxNetworkStatusSize", tooLong: true, annotation: "[" + strings.Repeat(`{"name":"a"},`, multus.MaxNetworkStatusSize/13+1) + `{}]`, err: "262149 bytes is more than the limit of 262144 bytes (256 KiB, the most all of a pod's annotations may take)"},
+		{name: "10 MiB", tooLong: true, annotation: strings.Repeat(" ", 10<<20), err: "10485760 bytes is more than the limit of 262144 bytes"},
 		{name: "100,000 nested [", annotation: strings.Repeat("[", 100000), err: "not valid JSON at byte 10001: invalid character '[' exceeded max depth"},
 		{name: "50,000 nested objects", annotation: "[" + strings.Repeat(`{"a":`, 50000), err: "exceeded max depth"},
 		{name: "9,000 nested lists in an unknown field", annotation: `[{"name":"a","x":` + strings.Repeat("[", 9000) + strings.Repeat("]", 9000) + `}]`, want: []nadv1.NetworkStatus{{Name: "a"}}},
@@ -97,8 +105,16 @@ func TestAdversarialAnnotations(t *testing.T) {
 			case tt.err != "":
 				require.Error(t, err)
 				require.Nil(t, got)
-				require.True(t, strings.HasPrefix(err.Error(), statusPrefix), "%v", err)
-				assert.Contains(t, strings.TrimPrefix(err.Error(), statusPrefix), tt.err)
+				var fe *field.Error
+				require.ErrorAs(t, err, &fe)
+				require.Equal(t, statusField, fe.Field)
+				prefix := statusPrefix
+				if tt.tooLong {
+					require.Equal(t, field.ErrorTypeTooLong, fe.Type)
+					prefix = statusField + ": Too long: "
+				}
+				require.True(t, strings.HasPrefix(err.Error(), prefix), "%v", err)
+				assert.Contains(t, strings.TrimPrefix(err.Error(), prefix), tt.err)
 				requirePrintable(t, err.Error())
 			case tt.name == "the largest annotation":
 				require.NoError(t, err)
@@ -335,9 +351,9 @@ func TestAdversarialNetworksAnnotation(t *testing.T) {
 			spec.Networks[1].NetworkName = c.Value
 			out, err := multus.NetworksAnnotation(spec, nil)
 			if !validNAD[c.Name] {
-				var agg interface{ Errors() []error }
-				require.True(t, errors.As(err, &agg), "%v", err)
-				for _, e := range agg.Errors() {
+				var invalid *netconfig.ValidationError
+				require.True(t, errors.As(err, &invalid), "%v", err)
+				for _, e := range invalid.Errors {
 					assert.True(t, strings.HasPrefix(e.Error(), "networks[1].networkName: "), "%v", e)
 				}
 				if c.Value != "" {

@@ -13,6 +13,9 @@ import (
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/guestnet/guestnet/netconfig"
 )
 
 // MaxNetworkStatusSize is the longest network-status annotation, in bytes,
@@ -34,9 +37,18 @@ const MaxNetworkStatusSize = 256 << 10
 // (keys are matched without regard to case, as encoding/json matches them
 // to fields, so "name" and "Name" are the same key), text that is not valid
 // UTF-8, and a value longer than MaxNetworkStatusSize.
+//
+// The error is a *netconfig.ValidationError holding one *field.Error whose
+// path is the annotation's, as in a pod:
+// metadata.annotations[k8s.v1.cni.cncf.io/network-status]. Its type is
+// field.ErrorTypeTooLong for a value that is too long and
+// field.ErrorTypeInvalid for anything else; its detail says what is wrong
+// and where, and leaves the value out.
 func ParseNetworkStatus(annotation string) ([]nadv1.NetworkStatus, error) {
 	if len(annotation) > MaxNetworkStatusSize {
-		return nil, statusError(fmt.Sprintf("%d bytes is more than the limit of %d bytes (256 KiB, the most all of a pod's annotations may take)", len(annotation), MaxNetworkStatusSize))
+		fe := field.TooLong(statusPath(), "", MaxNetworkStatusSize)
+		fe.Detail = fmt.Sprintf("%d bytes is more than the limit of %d bytes (256 KiB, the most all of a pod's annotations may take)", len(annotation), MaxNetworkStatusSize)
+		return nil, &netconfig.ValidationError{Errors: field.ErrorList{fe}}
 	}
 	if strings.TrimSpace(annotation) == "" {
 		return nil, nil
@@ -58,9 +70,16 @@ func ParseNetworkStatus(annotation string) ([]nadv1.NetworkStatus, error) {
 	return statuses, nil
 }
 
+// statusPath is the path of the network-status annotation in a pod.
+func statusPath() *field.Path {
+	return field.NewPath("metadata", "annotations").Key(nadv1.NetworkStatusAnnot)
+}
+
 // statusError is the error of an annotation that cannot be read.
 func statusError(msg string) error {
-	return fmt.Errorf("annotation %s: want a JSON array of network status objects: %s", nadv1.NetworkStatusAnnot, msg)
+	return &netconfig.ValidationError{Errors: field.ErrorList{
+		field.Invalid(statusPath(), field.OmitValueType{}, "want a JSON array of network status objects: "+msg),
+	}}
 }
 
 // invalidUTF8At returns the offset of the first byte of s that is not part
@@ -182,7 +201,10 @@ func foldKey(key string) string {
 // NetworkStatusFromPod returns the entries of pod's network-status
 // annotation, parsed as ParseNetworkStatus does. A pod without the
 // annotation (Multus has not reported yet, or does not manage the pod) gives
-// no entries and no error; a nil pod is an error.
+// no entries and no error. The error of an annotation that cannot be read
+// is ParseNetworkStatus's, wrapped with the pod's namespace and name, so
+// errors.As still finds the *netconfig.ValidationError and its
+// *field.Error; a nil pod is a plain error.
 func NetworkStatusFromPod(pod *corev1.Pod) ([]nadv1.NetworkStatus, error) {
 	if pod == nil {
 		return nil, errors.New("no pod to read the network status of")

@@ -1,6 +1,7 @@
 package multus
 
 import (
+	"strings"
 	"testing"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
@@ -8,6 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/guestnet/guestnet/netconfig"
 )
 
 // launcherStatus is the network-status annotation of a virt-launcher pod
@@ -154,6 +158,47 @@ func TestNetworkStatusFromPod(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestNetworkStatusErrorsAreFieldErrors checks that every kind of annotation
+// that cannot be read gives one *field.Error at the annotation's path,
+// through a *netconfig.ValidationError, from ParseNetworkStatus and from
+// NetworkStatusFromPod alike.
+func TestNetworkStatusErrorsAreFieldErrors(t *testing.T) {
+	const path = "metadata.annotations[k8s.v1.cni.cncf.io/network-status]"
+	tests := []struct {
+		name       string
+		annotation string
+		typ        field.ErrorType
+		detail     string
+	}{
+		{"JSON syntax error", `[{"name":`, field.ErrorTypeInvalid, "want a JSON array of network status objects: not valid JSON at byte 9: unexpected end of JSON input"},
+		{"not JSON", "ovn-kubernetes", field.ErrorTypeInvalid, "want a JSON array of network status objects: not valid JSON at byte 1: invalid character 'o' looking for beginning of value"},
+		{"an object, not an array", `{"name":"vms/ext-net"}`, field.ErrorTypeInvalid, "want a JSON array of network status objects: got a JSON object"},
+		{"an entry of the wrong type", `["vms/ext-net"]`, field.ErrorTypeInvalid, "want a JSON array of network status objects: an entry is a JSON string, want an object (at byte 14)"},
+		{"a field of the wrong type", `[{"ips":"10.0.0.1"}]`, field.ErrorTypeInvalid, `want a JSON array of network status objects: field "ips" of an entry is a JSON string, want an array (at byte 18)`},
+		{"a null entry", `[null]`, field.ErrorTypeInvalid, "want a JSON array of network status objects: entry 0 is null, want an object (at byte 5)"},
+		{"a duplicate key", `[{"name":"a","Name":"b"}]`, field.ErrorTypeInvalid, `want a JSON array of network status objects: entry 0 has the key "Name" twice (as "name"; keys are matched without regard to case) (at byte 19)`},
+		{"invalid UTF-8", "[{\"name\":\"a\xffb\"}]", field.ErrorTypeInvalid, "want a JSON array of network status objects: not valid UTF-8 at byte 11"},
+		{"over-long", strings.Repeat(" ", MaxNetworkStatusSize+1), field.ErrorTypeTooLong, "262145 bytes is more than the limit of 262144 bytes (256 KiB, the most all of a pod's annotations may take)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ParseNetworkStatus(tt.annotation)
+			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "vms", Name: "p", Annotations: map[string]string{nadv1.NetworkStatusAnnot: tt.annotation}}}
+			_, podErr := NetworkStatusFromPod(pod)
+			for _, err := range []error{err, podErr} {
+				var invalid *netconfig.ValidationError
+				require.ErrorAs(t, err, &invalid)
+				require.Len(t, invalid.Errors, 1)
+				var fe *field.Error
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, &field.Error{Type: tt.typ, Field: path, BadValue: fe.BadValue, Detail: tt.detail}, fe)
+				assert.Equal(t, invalid.Errors[0], fe)
+			}
+			assert.EqualError(t, podErr, "pod vms/p: "+err.Error())
 		})
 	}
 }

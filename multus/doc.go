@@ -47,5 +47,15 @@
 // checking a virt-launcher pod's annotation against the spec; it does not
 // change what KubeVirt requests.
 //
+// # Errors
+//
+// Invalid input gives a *netconfig.ValidationError, guestnet's one error
+// type, whose problems are *field.Error values: errors.As(err, &fe) with
+// fe a *field.Error finds the first. An annotation that cannot be read is
+// one problem at the annotation's path in the pod,
+// metadata.annotations[k8s.v1.cni.cncf.io/network-status]; the problems of
+// NetworkSelection and NetworksAnnotation are at the paths of the spec's
+// fields, such as networks[1].networkName.
+//
 // The package does no I/O and keeps no global state.
 package multus

@@ -1,12 +1,14 @@
 package multus_test
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
@@ -59,9 +61,14 @@ func ExampleParseNetworkStatus() {
 
 	_, err = multus.ParseNetworkStatus(`{"name": "vms/ext-net"}`)
 	fmt.Println(err)
+	var fe *field.Error
+	if errors.As(err, &fe) {
+		fmt.Println(fe.Field)
+	}
 	// Output:
 	// vms/ext-net net1 02:7c:4e:00:00:01 <nil>
-	// annotation k8s.v1.cni.cncf.io/network-status: want a JSON array of network status objects: got a JSON object
+	// metadata.annotations[k8s.v1.cni.cncf.io/network-status]: Invalid value: want a JSON array of network status objects: got a JSON object
+	// metadata.annotations[k8s.v1.cni.cncf.io/network-status]
 }
 
 func ExamplePodInterfaceName() {

@@ -12,13 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
 // FuzzParseNetworkStatus checks that ParseNetworkStatus never panics, that
-// it returns no entries with an error, which then says what was wanted, and
+// it returns no entries with an error, which then is a field.Error at the
+// annotation's path saying what was wanted (or that it is too long), and
 // that what it accepts survives a round trip: marshalled and parsed again
 // it gives the same JSON and the same value. (The first parse may differ
 // from the second in the one way that JSON cannot tell: an empty list, such
@@ -68,7 +70,13 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		fromPod, podErr := NetworkStatusFromPod(pod)
 		if err != nil {
 			require.Nil(t, got, "entries returned with an error")
-			require.True(t, strings.HasPrefix(err.Error(), "annotation "+nadv1.NetworkStatusAnnot+": want a JSON array of network status objects: "), "%q", err)
+			var fe *field.Error
+			require.ErrorAs(t, err, &fe)
+			require.Equal(t, "metadata.annotations["+nadv1.NetworkStatusAnnot+"]", fe.Field)
+			if fe.Type != field.ErrorTypeTooLong {
+				require.Equal(t, field.ErrorTypeInvalid, fe.Type)
+				require.True(t, strings.HasPrefix(fe.Detail, "want a JSON array of network status objects: "), "%q", err)
+			}
 			require.Nil(t, fromPod)
 			require.EqualError(t, podErr, "pod vms/p: "+err.Error())
 			return

@@ -36,10 +36,10 @@ import (
 //     be nil), else none.
 //
 // A Multus network with no name, with no NetworkName or a malformed one,
-// two Multus networks with the same name (they would ask for the same pod interface),
-// an address that is not set, and a MAC that no NIC can have are errors,
-// reported all at once as an aggregate of field.Errors with paths like
-// networks[1].networkName. spec is not otherwise validated: build the
+// two Multus networks with the same name (they would ask for the same pod
+// interface), an address that is not set, and a MAC that no NIC can have
+// are errors, reported all at once as a *netconfig.ValidationError whose
+// field.Errors have paths like networks[1].networkName. spec is not otherwise validated: build the
 // guest config from the same spec with netconfig.Build, which does.
 func NetworkSelection(spec netconfig.Spec, macs netconfig.MACResolver) ([]nadv1.NetworkSelectionElement, error) {
 	var (
@@ -99,7 +99,7 @@ func NetworkSelection(spec netconfig.Spec, macs netconfig.MACResolver) ([]nadv1.
 		elements = append(elements, e)
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, &netconfig.ValidationError{Errors: errs}
 	}
 	return elements, nil
 }

@@ -7,7 +7,7 @@ import (
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/netconfig"
 )
@@ -129,9 +129,9 @@ func TestNetworkSelection(t *testing.T) {
 				for _, s := range tt.wantErr {
 					assert.ErrorContains(t, err, s)
 				}
-				var agg utilerrors.Aggregate
-				if assert.ErrorAs(t, err, &agg) {
-					assert.Len(t, agg.Errors(), len(tt.wantErr), "%v", err)
+				var invalid *netconfig.ValidationError
+				if assert.ErrorAs(t, err, &invalid) {
+					assert.Len(t, invalid.Errors, len(tt.wantErr), "%v", err)
 				}
 				assert.Nil(t, got)
 				return
@@ -161,4 +161,44 @@ func TestNetworksAnnotation(t *testing.T) {
 
 	_, err = NetworksAnnotation(netconfig.Spec{Networks: []netconfig.Network{multusNetwork("red", "")}}, nil)
 	assert.ErrorContains(t, err, "networks[0].networkName: Required value")
+}
+
+// TestNetworkSelectionErrorsAreFieldErrors checks that each kind of
+// problem is a *field.Error of its type at its path, through a
+// *netconfig.ValidationError, from NetworkSelection and NetworksAnnotation
+// alike.
+func TestNetworkSelectionErrorsAreFieldErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		network netconfig.Network
+		macs    netconfig.MACResolver
+		typ     field.ErrorType
+		field   string
+	}{
+		{"no name", multusNetwork("", "ext-net"), nil, field.ErrorTypeRequired, "networks[1].name"},
+		{"the name of another network", multusNetwork("red", "ext-net"), nil, field.ErrorTypeInvalid, "networks[1].name"},
+		{"no attachment", multusNetwork("blue", ""), nil, field.ErrorTypeRequired, "networks[1].networkName"},
+		{"a malformed attachment", multusNetwork("blue", "Ext_Net"), nil, field.ErrorTypeInvalid, "networks[1].networkName"},
+		{"a malformed attachment namespace", multusNetwork("blue", "Other_NS/ext-net"), nil, field.ErrorTypeInvalid, "networks[1].networkName"},
+		{"an unset address", withIP(multusNetwork("blue", "ext-net"), &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{{}}}), nil, field.ErrorTypeRequired, "networks[1].ipConfig.addresses[0]"},
+		{"a MAC no NIC can have", withMAC(multusNetwork("blue", "ext-net"), "01:00:5e:00:00:01"), nil, field.ErrorTypeInvalid, "networks[1].macAddress"},
+		{"a resolved MAC no NIC can have", multusNetwork("blue", "ext-net"), netconfig.MACTable{"blue": {MAC: mac("ff:ff:ff:ff:ff:ff")}}, field.ErrorTypeInvalid, "networks[1].macAddress"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{multusNetwork("red", "ext-net"), tt.network}}
+			_, err := NetworkSelection(spec, tt.macs)
+			_, annotationErr := NetworksAnnotation(spec, tt.macs)
+			for _, err := range []error{err, annotationErr} {
+				var invalid *netconfig.ValidationError
+				require.ErrorAs(t, err, &invalid)
+				require.Len(t, invalid.Errors, 1, "%v", err)
+				var fe *field.Error
+				require.ErrorAs(t, err, &fe)
+				assert.Equal(t, tt.typ, fe.Type)
+				assert.Equal(t, tt.field, fe.Field)
+				assert.NotEmpty(t, fe.Detail)
+			}
+		})
+	}
 }
