@@ -82,7 +82,7 @@ func Reconcile(spec netconfig.Spec, vm *kubevirtv1.VirtualMachine, vmi *kubevirt
 		if err != nil {
 			return Outcome{}, err
 		}
-		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusResolver(vm.Namespace, statuses)))
+		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusIndex(vm.Namespace, statuses)))
 	}
 
 	res, err := netconfig.Build(spec, opts...)

@@ -205,7 +205,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for _, n := range notes {
 			fmt.Fprintf(stderr, "warning: --network-status %s: %s\n", *statusPath, n)
 		}
-		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusResolver(spec.Namespace, statuses)))
+		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusIndex(spec.Namespace, statuses)))
 	}
 	var macs macresolve.ChainResolver
 	var vm *kubevirtv1.VirtualMachine

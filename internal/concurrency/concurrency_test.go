@@ -66,7 +66,7 @@ type inputs struct {
 	specDoc          []byte
 	cfg              netplan.Config
 	file             *specfile.File
-	statusResolver   *multus.StatusResolver
+	statusResolver   *multus.StatusIndex
 	statusFunc       netconfig.StatusResolverFunc
 	macMap           netconfig.MACMap
 	macFunc          netconfig.MACResolverFunc
@@ -170,8 +170,8 @@ func newInputs(t *testing.T) *inputs {
 	require.NoError(t, err)
 	in.chain = macresolve.Chain(in.vmiTable, nil, in.table)
 	in.resolverFunc = netconfig.MACResolverFunc(in.vmiTable.Lookup)
-	in.statusResolver = multus.NewStatusResolver("vms", in.statuses)
-	in.statusFunc = netconfig.StatusResolverFunc(in.statusResolver.NetworkStatus)
+	in.statusResolver = multus.NewStatusIndex("vms", in.statuses)
+	in.statusFunc = netconfig.StatusResolverFunc(in.statusResolver.NetworkStatuses)
 	in.macMap = netconfig.MACMap{"storage": netconfig.MustParseMAC("02:00:00:00:00:05")}
 	in.macFunc = netconfig.MACResolverFunc(in.macMap.MAC)
 	in.staticMACs = map[string]string{"storage": "02-00-00-00-00-05", "external": "02:00:00:AA:BB:CC"}
@@ -340,7 +340,7 @@ func calls(in *inputs) []call {
 	return []call{
 		// netconfig
 		{[]string{"netconfig.Build"}, func() any { return build() }},
-		{[]string{"netconfig.WithNetworkStatus", "netconfig.WithMACResolver", "multus.StatusResolver.NetworkStatus", "macresolve.ChainResolver.MAC"},
+		{[]string{"netconfig.WithNetworkStatus", "netconfig.WithMACResolver", "multus.StatusIndex.NetworkStatuses", "macresolve.ChainResolver.MAC"},
 			func() any {
 				return build(netconfig.WithNetworkStatus(in.statusResolver), netconfig.WithMACResolver(in.chain))
 			}},
@@ -423,22 +423,11 @@ func calls(in *inputs) []call {
 		// multus
 		{[]string{"multus.ParseNetworkStatus"}, func() any { s, err := multus.ParseNetworkStatus(in.annotation); return []any{s, errText(err)} }},
 		{[]string{"multus.NetworkStatusFromPod"}, func() any { s, err := multus.NetworkStatusFromPod(in.pod); return []any{s, errText(err)} }},
-		{[]string{"multus.NewStatusResolver"}, func() any {
-			r := multus.NewStatusResolver("vms", in.statuses)
-			var out []any
-			for i := range in.spec.Networks {
-				st, ok := r.NetworkStatus(in.spec.Networks, i)
-				out = append(out, st, ok)
-			}
-			return out
+		{[]string{"multus.NewStatusIndex"}, func() any {
+			return multus.NewStatusIndex("vms", in.statuses).NetworkStatuses(in.spec.Networks)
 		}},
-		{[]string{"multus.StatusResolver.NetworkStatus (shared)"}, func() any {
-			var out []any
-			for i := range in.spec.Networks {
-				st, ok := in.statusResolver.NetworkStatus(in.spec.Networks, i)
-				out = append(out, st, ok)
-			}
-			return out
+		{[]string{"multus.StatusIndex.NetworkStatuses (shared)"}, func() any {
+			return in.statusResolver.NetworkStatuses(in.spec.Networks)
 		}},
 		{[]string{"multus.NetworkSelection"}, func() any { s, err := multus.NetworkSelection(in.spec, in.macMap); return []any{s, errText(err)} }},
 		{[]string{"multus.NetworksAnnotation"}, func() any { s, err := multus.NetworksAnnotation(in.spec, in.table); return []any{s, errText(err)} }},

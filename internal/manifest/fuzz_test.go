@@ -265,7 +265,7 @@ func FuzzPod(f *testing.F) {
 		}
 		require.Equal(t, direct, statuses)
 
-		r := multus.NewStatusResolver(pod.Namespace, statuses)
+		r := multus.NewStatusIndex(pod.Namespace, statuses)
 		spec := netconfig.Spec{Namespace: pod.Namespace, Networks: []netconfig.Network{{Name: "default", Source: netconfig.SourcePod}}}
 		for i, s := range statuses {
 			if s.Default || s.Name == "" || len(spec.Networks) > 16 {
@@ -281,7 +281,7 @@ func FuzzPod(f *testing.F) {
 			require.Empty(t, e.MAC.Problem(), "network %s: MAC %s", name, e.MAC)
 			i := indexOf(spec, name)
 			require.GreaterOrEqual(t, i, 0)
-			st, ok := r.NetworkStatus(spec.Networks, i)
+			st, ok := r.NetworkStatuses(spec.Networks)[name]
 			require.True(t, ok)
 			require.Equal(t, st.MAC, e.MAC)
 		}
@@ -291,9 +291,9 @@ func FuzzPod(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for i, ifc := range res.Interfaces {
+		for _, ifc := range res.Interfaces {
 			if ifc.MACSource == netconfig.MACFromNetworkStatus {
-				st, ok := r.NetworkStatus(spec.Networks, i)
+				st, ok := r.NetworkStatuses(spec.Networks)[ifc.Network]
 				require.True(t, ok)
 				require.Equal(t, st.MAC, ifc.MAC)
 			}
