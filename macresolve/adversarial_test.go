@@ -153,9 +153,9 @@ func TestAdversarialNetworkNames(t *testing.T) {
 				e, ok := table.ResolveMAC(c.Value)
 				require.True(t, ok)
 				assert.Equal(t, "02:00:00:aa:bb:cc", e.MAC.String())
-				mac, ok := macresolve.Chain(nil, table).MAC(c.Value)
+				chained, ok := macresolve.Chain(nil, table).ResolveMAC(c.Value)
 				assert.True(t, ok)
-				assert.Equal(t, e.MAC, mac)
+				assert.Equal(t, e.MAC, chained.MAC)
 			}
 
 			// A bad MAC under a hostile name: the name is quoted in the

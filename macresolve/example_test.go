@@ -35,7 +35,7 @@ func ExampleFromVMI() {
 	}
 	for _, network := range []string{"default", "red", "blue"} {
 		e, ok := macs.ResolveMAC(network)
-		fmt.Printf("%s %s %v %s (%s)\n", network, e.MAC, ok, e.Source, e.Detail)
+		fmt.Printf("%s %s %v %s (%s)\n", network, e.MAC, ok, e.Origin, e.Detail)
 	}
 	// Output:
 	// default 52:54:00:6b:3c:58 true vmi-status (domain, guest-agent)
@@ -63,7 +63,7 @@ func ExampleFromVM() {
 		return
 	}
 	e, _ := macs.ResolveMAC("red")
-	fmt.Println(e.MAC, e.Source, e.Detail)
+	fmt.Println(e.MAC, e.Origin, e.Detail)
 
 	vm.Spec.Template.Spec.Domain.Devices.Interfaces[1].MacAddress = "ff:ff:ff:ff:ff:ff"
 	_, err = macresolve.FromVM(vm)
@@ -75,7 +75,7 @@ func ExampleFromVM() {
 
 func ExampleStatic() {
 	macs, err := macresolve.Static(map[string]string{"default": "02-00-00-00-00-01", "red": "02:7C:4E:00:00:01"})
-	fmt.Println(macs["default"].MAC, macs["red"].MAC, macs["red"].Source, err)
+	fmt.Println(macs["default"].MAC, macs["red"].MAC, macs["red"].Origin, err)
 
 	_, err = macresolve.Static(map[string]string{"red": "01:00:5e:00:00:01", "blue": "02:00:00"})
 	fmt.Println(err)
@@ -96,8 +96,9 @@ func ExampleNormalize() {
 }
 
 // A chain asks the running VM first, then the VM's template, then falls
-// back to MACs the caller knows; Lookup tells which one answered. The chain
-// is a netconfig.MACResolver too.
+// back to MACs the caller knows; the answer's Origin tells which one
+// answered. Pass the chain to netconfig.Build with
+// netconfig.WithMACResolver.
 func ExampleChain() {
 	vmi, _ := macresolve.FromVMI(&kubevirtv1.VirtualMachineInstance{
 		Status: kubevirtv1.VirtualMachineInstanceStatus{Interfaces: []kubevirtv1.VirtualMachineInstanceNetworkInterface{
@@ -109,11 +110,11 @@ func ExampleChain() {
 
 	for _, network := range []string{"default", "red", "blue"} {
 		e, ok := chain.ResolveMAC(network)
-		fmt.Println(network, e.MAC, e.Source, ok)
+		fmt.Println(network, e.MAC, e.Origin, ok)
 	}
 	var r netconfig.MACResolver = chain
-	mac, _ := r.MAC("red")
-	fmt.Println(mac)
+	e, _ := r.ResolveMAC("red")
+	fmt.Println(e.MAC)
 	// Output:
 	// default 52:54:00:6b:3c:58 vmi-status true
 	// red 02:00:00:00:00:02 static true

@@ -45,12 +45,12 @@ func vmi(spec, status []string) *kubevirtv1.VirtualMachineInstance {
 
 // specEntry is the entry of a MAC read from the macAddress of the i-th
 // interface of a VMI's spec.
-func specEntry(i int, s string) Entry {
+func specEntry(i int, s string) netconfig.ResolvedMAC {
 	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
 }
 
 // statusEntry is the entry of a MAC read from a VMI's status.
-func statusEntry(s, infoSource string) Entry {
+func statusEntry(s, infoSource string) netconfig.ResolvedMAC {
 	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMIStatus, Detail: infoSource}
 }
 
