@@ -40,14 +40,14 @@ func requirePrintable(t *testing.T, s string) {
 	}
 }
 
-// fieldErrors returns the messages of the field errors an aggregate error
-// holds.
+// fieldErrors returns the messages of the field errors a
+// *netconfig.ValidationError holds.
 func fieldErrors(t *testing.T, err error) []string {
 	t.Helper()
-	var agg interface{ Errors() []error }
-	require.True(t, errors.As(err, &agg), "not an aggregate: %v", err)
+	var invalid *netconfig.ValidationError
+	require.True(t, errors.As(err, &invalid), "not a *netconfig.ValidationError: %v", err)
 	var out []string
-	for _, e := range agg.Errors() {
+	for _, e := range invalid.Errors {
 		out = append(out, e.Error())
 	}
 	return out
@@ -75,7 +75,7 @@ func TestAdversarialMACStrings(t *testing.T) {
 				assert.Equal(t, c.Value, mac.String())
 			} else {
 				require.Error(t, err)
-				assert.True(t, strings.HasPrefix(err.Error(), "MAC address "+quoted+": "), "%v", err)
+				assert.True(t, strings.HasPrefix(err.Error(), ": Invalid value: "+quoted+": "), "%v", err)
 				requirePrintable(t, err.Error())
 			}
 
@@ -130,7 +130,7 @@ func TestAdversarialMACStrings(t *testing.T) {
 				assert.Equal(t, []byte{0x12, 0x30}, p.Octets())
 			default:
 				require.Error(t, err)
-				assert.True(t, strings.HasPrefix(err.Error(), "MAC prefix "+quoted+": "), "%v", err)
+				assert.True(t, strings.HasPrefix(err.Error(), ": Invalid value: "+quoted+": not a MAC prefix: "), "%v", err)
 				requirePrintable(t, err.Error())
 			}
 		})

@@ -23,9 +23,12 @@
 // Every MAC read is checked as Normalize checks one: upper case and '-'
 // separators are accepted and normalised, and the all-zero address and
 // multicast addresses (broadcast included) are refused, since no NIC can
-// have them. Problems are reported all at once, as an aggregate of
-// field.Errors naming the field that holds each bad value, the way the
-// Kubernetes API server rejects a manifest.
+// have them. Problems are reported all at once, the way the Kubernetes API
+// server rejects a manifest: the error is a *netconfig.ValidationError
+// whose Errors hold a *field.Error for each problem, naming the field that
+// holds the bad value (errors.As finds the first). A missing object (a nil
+// VM) and a value read from no field (Normalize's, ParsePrefix's) have the
+// empty path.
 //
 // # Stable MACs and Pin
 //

@@ -81,7 +81,7 @@ func ExampleStatic() {
 	fmt.Println(err)
 	// Output:
 	// 02:00:00:00:00:01 02:7c:4e:00:00:01 static <nil>
-	// [macs[blue]: Invalid value: "02:00:00": not a MAC address (six pairs of hex digits separated by ':' or '-', as in 02:00:00:aa:bb:cc), macs[red]: Invalid value: "01:00:5e:00:00:01": a multicast MAC address (lowest bit of the first octet set) cannot be assigned to a NIC]
+	// 2 problems: macs[blue]: Invalid value: "02:00:00": not a MAC address (six pairs of hex digits separated by ':' or '-', as in 02:00:00:aa:bb:cc); macs[red]: Invalid value: "01:00:5e:00:00:01": a multicast MAC address (lowest bit of the first octet set) cannot be assigned to a NIC
 }
 
 func ExampleNormalize() {
@@ -92,7 +92,7 @@ func ExampleNormalize() {
 	fmt.Println(err)
 	// Output:
 	// 02:7c:4e:00:00:01 <nil>
-	// MAC address "FF:FF:FF:FF:FF:FF": the broadcast MAC address cannot be assigned to a NIC
+	// : Invalid value: "FF:FF:FF:FF:FF:FF": the broadcast MAC address cannot be assigned to a NIC
 }
 
 // A chain asks the running VM first, then the VM's template, then falls

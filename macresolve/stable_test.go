@@ -65,7 +65,7 @@ func TestParsePrefix(t *testing.T) {
 			p, err := ParsePrefix(tt.in)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
-				assert.ErrorContains(t, err, fmt.Sprintf("MAC prefix %q", tt.in))
+				assert.ErrorContains(t, err, fmt.Sprintf(": Invalid value: %q: not a MAC prefix: ", tt.in))
 				return
 			}
 			require.NoError(t, err)
@@ -206,7 +206,7 @@ func TestStableMACsRunsOut(t *testing.T) {
 		avoid = append(avoid, referenceMAC("vms", "fedora", "red", attempt, 0x06, 0x1c, 0x2f))
 	}
 	_, err := StableMACs("vms", "fedora", []string{"red"}, prefix, avoid...)
-	assert.ErrorContains(t, err, `network "red": no free MAC found in 65536 attempts under prefix "06:1c:2f"`)
+	assert.ErrorContains(t, err, `networks[0]: Invalid value: "red": no free MAC found in 65536 attempts under prefix "06:1c:2f"`)
 }
 
 // newVM builds a VM vms/fedora whose template interfaces have the given
