@@ -179,7 +179,7 @@ func TestAdversarialNetworkNames(t *testing.T) {
 			}
 			require.NoError(t, err)
 			want := macresolve.StableMAC("vms", "vm1", c.Value, macresolve.Prefix{})
-			require.Equal(t, []macresolve.Pinned{{Interface: c.Value, MAC: want}}, macs)
+			require.Equal(t, []macresolve.Pinned{{Interface: c.Value, MAC: want, Field: "spec.template.spec.domain.devices.interfaces[1].macAddress"}}, macs)
 			assert.Empty(t, vm.Spec.Template.Spec.Domain.Devices.Interfaces[1].MacAddress, "Pin modified its input")
 			if utf8.ValidString(c.Value) {
 				// Through JSON, as the API server takes it. (Through

@@ -167,3 +167,46 @@ func ExamplePin() {
 	// blue 06:a8:8c:d3:e7:f6
 	// input untouched: ""
 }
+
+// A controller pins the MACs of a new VM, then builds its guest config:
+// chained before FromVM, FromPinned makes the result say which MACs this
+// pinning chose.
+func ExampleFromPinned() {
+	vm := &kubevirtv1.VirtualMachine{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "vms", Name: "fedora"},
+		Spec: kubevirtv1.VirtualMachineSpec{Template: &kubevirtv1.VirtualMachineInstanceTemplateSpec{
+			Spec: kubevirtv1.VirtualMachineInstanceSpec{Domain: kubevirtv1.DomainSpec{Devices: kubevirtv1.Devices{
+				Interfaces: []kubevirtv1.Interface{
+					{Name: "default", MacAddress: "02:00:00:00:00:07"},
+					{Name: "red"},
+				},
+			}}},
+		}},
+	}
+	pinned, pins, err := macresolve.Pin(vm)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fromVM, err := macresolve.FromVM(pinned)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	macs := macresolve.Chain(macresolve.FromPinned(pins), fromVM)
+
+	res, err := netconfig.Build(netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
+		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge, IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP}},
+	}}, netconfig.WithMACResolver(macs))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, iface := range res.Interfaces {
+		fmt.Println(iface.Network, iface.MAC, iface.MACOrigin, iface.MACDetail)
+	}
+	// Output:
+	// default 02:00:00:00:00:07 vm-template spec.template.spec.domain.devices.interfaces[0].macAddress
+	// red ae:dd:78:04:5a:dc pinned spec.template.spec.domain.devices.interfaces[1].macAddress
+}

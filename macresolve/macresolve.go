@@ -64,7 +64,10 @@ func invalid(errs ...*field.Error) error {
 // value; every such problem is reported, in one *netconfig.ValidationError.
 // A nil vm is a field.Required at the empty path, and one without a
 // template a field.Required at spec.template.
-
+//
+// FromVM reports every MAC of the template as netconfig.MACFromVMTemplate,
+// those Pin wrote included; chain FromPinned before it to report those as
+// netconfig.MACPinned.
 func FromVM(vm *kubevirtv1.VirtualMachine) (netconfig.MACTable, error) {
 	if vm == nil {
 		return nil, invalid(atRoot(field.Required(nil, "no VirtualMachine to read MAC addresses from")))

@@ -60,7 +60,7 @@ func TestFromVMI(t *testing.T) {
 		vmi     *kubevirtv1.VirtualMachineInstance
 		want    netconfig.MACTable
 		wantErr []string // substrings of the error, when one is expected
-		// wantCount is the number of errors in the aggregate, when it is
+		// wantCount is the number of errors in the ValidationError, when it is
 		// not one per substring of wantErr.
 		wantCount int
 	}{

@@ -2,6 +2,7 @@ package macresolve
 
 import (
 	"fmt"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
@@ -15,6 +16,38 @@ type Pinned struct {
 	Interface string
 	// MAC is the stable MAC written to its macAddress.
 	MAC netconfig.MAC
+	// Field is the path of the macAddress written, as in field.Path's
+	// String: "spec.template.spec.domain.devices.interfaces[1].macAddress".
+	Field string
+}
+
+// FromPinned returns the MACs that Pin wrote, by network name, with
+// netconfig.MACPinned and, as Detail, the path of the field written
+// (Pinned.Field). When two entries have the same interface name, the first
+// wins; an entry without a MAC counts as none.
+//
+// Use it when the guest config is built from a VM just pinned, to report
+// the MACs this pinning chose as "pinned" in netconfig.Result.Interfaces:
+// chain it before FromVM of the pinned VM, which reports every MAC of the
+// template, those Pin wrote included, as "vm-template":
+//
+//	pinned, pins, err := macresolve.Pin(vm)
+//	// ...
+//	fromVM, err := macresolve.FromVM(pinned)
+//	// ...
+//	macs := macresolve.Chain(macresolve.FromPinned(pins), fromVM)
+//
+// Once the pinned VM is stored, its MACs are part of its template like
+// any other: a later Pin of it writes nothing, and FromVM alone reads them,
+// as "vm-template".
+func FromPinned(pinned []Pinned) netconfig.MACTable {
+	t := make(netconfig.MACTable, len(pinned))
+	for _, p := range pinned {
+		if _, seen := t[p.Interface]; !seen {
+			t[p.Interface] = netconfig.ResolvedMAC{MAC: p.MAC, Origin: netconfig.MACPinned, Detail: p.Field}
+		}
+	}
+	return t
 }
 
 // PinOption configures Pin.
@@ -128,6 +161,7 @@ func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualM
 	}
 	out := vm.DeepCopy()
 	var pinned []Pinned
+	ifacesField := path.String()
 	for i := range out.Spec.Template.Spec.Domain.Devices.Interfaces {
 		iface := &out.Spec.Template.Spec.Domain.Devices.Interfaces[i]
 		if iface.MacAddress != "" {
@@ -135,7 +169,7 @@ func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualM
 		}
 		mac := macs[iface.Name]
 		iface.MacAddress = mac.String()
-		pinned = append(pinned, Pinned{Interface: iface.Name, MAC: mac})
+		pinned = append(pinned, Pinned{Interface: iface.Name, MAC: mac, Field: ifacesField + "[" + strconv.Itoa(i) + "].macAddress"})
 	}
 	return out, pinned, nil
 }

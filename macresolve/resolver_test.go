@@ -152,7 +152,7 @@ func TestFromNetworkStatus(t *testing.T) {
 	assert.Equal(t, netconfig.MACTable{}, FromNetworkStatus(spec, nil))
 }
 
-func TestTableAndResolverFunc(t *testing.T) {
+func TestMACTableAndMACResolverFunc(t *testing.T) {
 	table := netconfig.MACTable{
 		"red":  {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic},
 		"zero": {Origin: netconfig.MACStatic},

@@ -267,7 +267,7 @@ func TestPinNeverChangesASetMAC(t *testing.T) {
 				t.Fatalf("interfaces[%d] (%s): %s is not a unicast, locally administered MAC under %s", i, in[i].Name, m, prefix)
 			}
 			filled[m] = in[i].Name
-			wantPinned = append(wantPinned, Pinned{Interface: in[i].Name, MAC: m})
+			wantPinned = append(wantPinned, pinnedAt(i, in[i].Name, m))
 		}
 		if !reflect.DeepEqual(pinned, wantPinned) {
 			t.Fatalf("Pin reported %v, want %v", pinned, wantPinned)
