@@ -1,14 +1,12 @@
 package macresolve
 
 import (
-	"errors"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 
+	"github.com/guestnet/guestnet/internal/validationtest"
 	"github.com/guestnet/guestnet/netconfig"
 )
 
@@ -125,17 +123,7 @@ func TestErrorsAreFieldErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.call()
-			require.Error(t, err)
-			var invalid *netconfig.ValidationError
-			require.ErrorAs(t, err, &invalid)
-			require.Len(t, invalid.Errors, 1, "%v", err)
-			var fe *field.Error
-			require.True(t, errors.As(err, &fe), "no *field.Error in %v", err)
-			assert.Same(t, invalid.Errors[0], fe)
-			assert.Equal(t, tt.wantType, fe.Type, "%v", err)
-			assert.Equal(t, tt.wantField, fe.Field, "%v", err)
-			assert.NotEmpty(t, fe.Detail)
+			validationtest.RequireOne(t, tt.call(), tt.wantType, tt.wantField)
 		})
 	}
 }
