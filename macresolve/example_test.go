@@ -133,7 +133,9 @@ func ExampleStableMAC() {
 }
 
 // Pin the MACs of a VM before creating it, under a prefix outside the
-// range of the cluster's MAC pool. The MAC set on "red" is kept.
+// range of the cluster's MAC pool. The MAC set on "red" is kept. To build
+// the guest config from the pinned VM, chain FromPinned before FromVM: the
+// answers then tell the MACs this pinning chose from those the VM had.
 func ExamplePin() {
 	vm := &kubevirtv1.VirtualMachine{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "vms", Name: "fedora"},
@@ -159,6 +161,17 @@ func ExamplePin() {
 		fmt.Println(iface.Name, iface.MacAddress)
 	}
 	fmt.Printf("input untouched: %q\n", vm.Spec.Template.Spec.Domain.Devices.Interfaces[0].MacAddress)
+
+	fromVM, err := macresolve.FromVM(pinned)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	macs := macresolve.Chain(macresolve.FromPinned(filled), fromVM)
+	for _, network := range []string{"default", "red", "blue"} {
+		e, _ := macs.ResolveMAC(network)
+		fmt.Println(network, e.MAC, e.Origin, e.Detail)
+	}
 	// Output:
 	// pinned default 06:48:be:ac:c0:ff
 	// pinned blue 06:a8:8c:d3:e7:f6
@@ -166,47 +179,7 @@ func ExamplePin() {
 	// red 02:7C:4E:00:00:01
 	// blue 06:a8:8c:d3:e7:f6
 	// input untouched: ""
-}
-
-// A controller pins the MACs of a new VM, then builds its guest config:
-// chained before FromVM, FromPinned makes the result say which MACs this
-// pinning chose.
-func ExampleFromPinned() {
-	vm := &kubevirtv1.VirtualMachine{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "vms", Name: "fedora"},
-		Spec: kubevirtv1.VirtualMachineSpec{Template: &kubevirtv1.VirtualMachineInstanceTemplateSpec{
-			Spec: kubevirtv1.VirtualMachineInstanceSpec{Domain: kubevirtv1.DomainSpec{Devices: kubevirtv1.Devices{
-				Interfaces: []kubevirtv1.Interface{
-					{Name: "default", MacAddress: "02:00:00:00:00:07"},
-					{Name: "red"},
-				},
-			}}},
-		}},
-	}
-	pinned, pins, err := macresolve.Pin(vm)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fromVM, err := macresolve.FromVM(pinned)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	macs := macresolve.Chain(macresolve.FromPinned(pins), fromVM)
-
-	res, err := netconfig.Build(netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
-		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
-		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge, IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP}},
-	}}, netconfig.WithMACResolver(macs))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, iface := range res.Interfaces {
-		fmt.Println(iface.Network, iface.MAC, iface.MACOrigin, iface.MACDetail)
-	}
-	// Output:
-	// default 02:00:00:00:00:07 vm-template spec.template.spec.domain.devices.interfaces[0].macAddress
-	// red ae:dd:78:04:5a:dc pinned spec.template.spec.domain.devices.interfaces[1].macAddress
+	// default 06:48:be:ac:c0:ff pinned spec.template.spec.domain.devices.interfaces[0].macAddress
+	// red 02:7c:4e:00:00:01 vm-template spec.template.spec.domain.devices.interfaces[1].macAddress
+	// blue 06:a8:8c:d3:e7:f6 pinned spec.template.spec.domain.devices.interfaces[2].macAddress
 }

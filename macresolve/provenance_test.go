@@ -35,6 +35,16 @@ func provenanceVM(defaultMAC, redMAC string) *kubevirtv1.VirtualMachine {
 	}
 }
 
+// provenanceVMI is a VirtualMachineInstance of provenanceSpec whose spec
+// sets redMAC on red, and whose status reports statusMAC for red with
+// infoSource.
+func provenanceVMI(redMAC, statusMAC, infoSource string) *kubevirtv1.VirtualMachineInstance {
+	vmi := &kubevirtv1.VirtualMachineInstance{}
+	vmi.Spec.Domain.Devices.Interfaces = []kubevirtv1.Interface{{Name: "default"}, {Name: "red", MacAddress: redMAC}}
+	vmi.Status.Interfaces = []kubevirtv1.VirtualMachineInstanceNetworkInterface{{Name: "red", MAC: statusMAC, InfoSource: infoSource}}
+	return vmi
+}
+
 // TestProvenance checks that each resolver of the package says where each
 // MAC came from, and that netconfig.Build, given it with
 // netconfig.WithMACResolver, reports the same MAC, origin and detail in
@@ -47,65 +57,48 @@ func TestProvenance(t *testing.T) {
 	// pinning pins provenanceVM("02:00:00:00:00:07", "") and chains, as a
 	// controller that pins then builds does, the MACs Pin wrote before
 	// those the pinned VM reads.
-	pinning := func(t *testing.T) netconfig.MACResolver {
+	pinning := func() (netconfig.MACResolver, error) {
 		pinned, pins, err := macresolve.Pin(provenanceVM("02:00:00:00:00:07", ""))
-		require.NoError(t, err)
+		if err != nil {
+			return nil, err
+		}
 		fromVM, err := macresolve.FromVM(pinned)
-		require.NoError(t, err)
-		return macresolve.Chain(macresolve.FromPinned(pins), fromVM)
+		return macresolve.Chain(macresolve.FromPinned(pins), fromVM), err
 	}
-	stableRed := macresolve.StableMAC("vms", "fedora", "red", macresolve.Prefix{})
 	tests := []struct {
 		name       string
-		resolver   func(t *testing.T) netconfig.MACResolver
+		resolver   func() (netconfig.MACResolver, error)
 		network    string
 		wantMAC    netconfig.MAC
 		wantOrigin netconfig.MACOrigin
 		wantDetail string
 	}{
 		{
-			name: "vm-template",
-			resolver: func(t *testing.T) netconfig.MACResolver {
-				r, err := macresolve.FromVM(provenanceVM("", "02-7C-4E-00-00-01"))
-				require.NoError(t, err)
-				return r
-			},
-			network: "red", wantMAC: netconfig.MustParseMAC(mac),
+			name:     "vm-template",
+			resolver: func() (netconfig.MACResolver, error) { return macresolve.FromVM(provenanceVM("", "02-7C-4E-00-00-01")) },
+			network:  "red", wantMAC: netconfig.MustParseMAC(mac),
 			wantOrigin: netconfig.MACFromVMTemplate, wantDetail: templateField("1"),
 		},
 		{
-			name: "vmi-spec",
-			resolver: func(t *testing.T) netconfig.MACResolver {
-				vmi := &kubevirtv1.VirtualMachineInstance{}
-				vmi.Spec.Domain.Devices.Interfaces = []kubevirtv1.Interface{{Name: "default"}, {Name: "red", MacAddress: mac}}
-				r, err := macresolve.FromVMI(vmi)
-				require.NoError(t, err)
-				return r
-			},
-			network: "red", wantMAC: netconfig.MustParseMAC(mac),
+			name:     "vmi-spec",
+			resolver: func() (netconfig.MACResolver, error) { return macresolve.FromVMI(provenanceVMI(mac, "", "")) },
+			network:  "red", wantMAC: netconfig.MustParseMAC(mac),
 			wantOrigin: netconfig.MACFromVMISpec, wantDetail: "spec.domain.devices.interfaces[1].macAddress",
 		},
 		{
 			name: "vmi-status",
-			resolver: func(t *testing.T) netconfig.MACResolver {
-				vmi := &kubevirtv1.VirtualMachineInstance{}
-				vmi.Spec.Domain.Devices.Interfaces = []kubevirtv1.Interface{{Name: "default"}, {Name: "red"}}
-				vmi.Status.Interfaces = []kubevirtv1.VirtualMachineInstanceNetworkInterface{
-					{Name: "red", MAC: mac, InfoSource: "domain, guest-agent, multus-status"},
-				}
-				r, err := macresolve.FromVMI(vmi)
-				require.NoError(t, err)
-				return r
+			resolver: func() (netconfig.MACResolver, error) {
+				return macresolve.FromVMI(provenanceVMI("", mac, "domain, guest-agent, multus-status"))
 			},
 			network: "red", wantMAC: netconfig.MustParseMAC(mac),
 			wantOrigin: netconfig.MACFromVMIStatus, wantDetail: "domain, guest-agent, multus-status",
 		},
 		{
 			name: "network-status",
-			resolver: func(*testing.T) netconfig.MACResolver {
+			resolver: func() (netconfig.MACResolver, error) {
 				return macresolve.FromNetworkStatus(provenanceSpec(), netconfig.StatusMap{
 					"red": {NetworkName: "vms/ext-net", Interface: "pod6f4e3a1b2c9", MAC: netconfig.MustParseMAC(mac)},
-				})
+				}), nil
 			},
 			network: "red", wantMAC: netconfig.MustParseMAC(mac),
 			wantOrigin: netconfig.MACFromNetworkStatus, wantDetail: "pod6f4e3a1b2c9",
@@ -113,7 +106,7 @@ func TestProvenance(t *testing.T) {
 		{
 			name:     "pinned",
 			resolver: pinning,
-			network:  "red", wantMAC: stableRed,
+			network:  "red", wantMAC: macresolve.StableMAC("vms", "fedora", "red", macresolve.Prefix{}),
 			wantOrigin: netconfig.MACPinned, wantDetail: templateField("1"),
 		},
 		{
@@ -123,19 +116,16 @@ func TestProvenance(t *testing.T) {
 			wantOrigin: netconfig.MACFromVMTemplate, wantDetail: templateField("0"),
 		},
 		{
-			name: "static",
-			resolver: func(t *testing.T) netconfig.MACResolver {
-				r, err := macresolve.Static(map[string]string{"red": mac})
-				require.NoError(t, err)
-				return r
-			},
-			network: "red", wantMAC: netconfig.MustParseMAC(mac),
+			name:     "static",
+			resolver: func() (netconfig.MACResolver, error) { return macresolve.Static(map[string]string{"red": mac}) },
+			network:  "red", wantMAC: netconfig.MustParseMAC(mac),
 			wantOrigin: netconfig.MACStatic,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := tt.resolver(t)
+			r, err := tt.resolver()
+			require.NoError(t, err)
 			want := netconfig.ResolvedMAC{MAC: tt.wantMAC, Origin: tt.wantOrigin, Detail: tt.wantDetail}
 			got, ok := r.ResolveMAC(tt.network)
 			require.True(t, ok)
