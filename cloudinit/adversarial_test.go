@@ -19,6 +19,7 @@ import (
 
 	"github.com/guestnet/guestnet/cloudinit"
 	"github.com/guestnet/guestnet/internal/hostile"
+	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
@@ -279,12 +280,11 @@ func TestAdversarialNetworkDataJSON(t *testing.T) {
 					return
 				}
 				require.Error(t, err)
-				var agg interface{ Errors() []error }
-				require.ErrorAs(t, err, &agg)
+				var invalid *netconfig.ValidationError
+				require.ErrorAs(t, err, &invalid)
 				var paths []string
-				for _, e := range agg.Errors() {
-					path, _, _ := strings.Cut(e.Error(), ": ")
-					paths = append(paths, path)
+				for _, e := range invalid.Errors {
+					paths = append(paths, e.Field)
 				}
 				assert.Equal(t, append([]string{f.path}, f.also...), paths, "%v", err)
 				if c.Value != "" {

@@ -17,12 +17,13 @@
 // networkDataBase64 for data of that size that a manifest cannot carry as
 // a string (invalid UTF-8, control characters), and networkDataSecretRef,
 // with a Secret to create, above that size or when ForceSecret is given.
-// Whichever is used, the guest receives the input byte for byte. KubeVirt's admission webhook rejects inline
-// network data longer than 2048 bytes, so a VM that the webhook would
-// refuse is never produced; nor is a Secret the API server would refuse:
-// data over MaxNetworkData (1 MiB, a Secret's limit) is an error. When the data moves back inline, the Secret a
-// previous call returned is no longer referenced; deleting it is up to the
-// caller.
+// Whichever is used, the guest receives the input byte for byte.
+// KubeVirt's admission webhook rejects inline network data longer than
+// 2048 bytes, so a VM that the webhook would refuse is never produced; nor
+// is a Secret the API server would refuse: data over MaxNetworkData (1 MiB,
+// a Secret's limit) is an error. When the data moves back inline, the
+// Secret a previous call returned is no longer referenced; deleting it is
+// up to the caller.
 //
 // # ConfigDrive
 //
@@ -68,6 +69,15 @@
 // A VirtualMachineInstance created directly, without a VM, gets a random
 // firmware UUID unless its spec sets one, so each such VMI is a new
 // instance.
+//
+// # Errors
+//
+// Invalid input is reported all at once, as a Kubernetes API server
+// rejects a manifest: the error is a *netconfig.ValidationError whose
+// Errors are *field.Error values naming the field at fault, such as
+// spec.template.spec.volumes[2].cloudInitNoCloud or
+// network.ethernets[eth1].match.macaddress, and errors.As finds the first.
+// A nil VM or VMI is a field.Required at the empty path.
 //
 // All functions here are pure: they do no I/O, keep no state, never modify
 // their arguments and are safe for concurrent use.

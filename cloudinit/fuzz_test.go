@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 
@@ -58,6 +59,7 @@ func FuzzNetworkDataJSON(f *testing.F) {
 		require.Equal(t, before, cfg, "NetworkDataJSON modified the Config")
 		if err != nil {
 			require.Nil(t, out, "output with an error")
+			requireFieldErrors(t, err)
 			return
 		}
 		again, err := cloudinit.NetworkDataJSON(cfg)
@@ -223,6 +225,7 @@ func FuzzSetNetworkData(f *testing.F) {
 		} else {
 			require.Nil(t, out)
 			require.Nil(t, secret)
+			requireFieldErrors(t, err)
 		}
 
 		vmi := &kubevirtv1.VirtualMachineInstance{ObjectMeta: vm.ObjectMeta, Spec: *vm.Spec.Template.Spec.DeepCopy()}
@@ -233,6 +236,8 @@ func FuzzSetNetworkData(f *testing.F) {
 		if errVMI == nil {
 			require.Equal(t, secret, secretVMI)
 			require.Equal(t, out.Spec.Template.Spec, outVMI.Spec, "the VM's template and the VMI differ")
+		} else {
+			requireFieldErrors(t, errVMI)
 		}
 
 		outCD, secretCD, errCD := cloudinit.SetConfigDriveNetworkData(vm, data, opts...)
@@ -242,6 +247,7 @@ func FuzzSetNetworkData(f *testing.F) {
 		if errCD != nil {
 			require.Nil(t, outCD)
 			require.Nil(t, secretCD)
+			requireFieldErrors(t, errCD)
 			return
 		}
 		var carried []byte
@@ -264,6 +270,20 @@ func FuzzSetNetworkData(f *testing.F) {
 		}
 		require.Equal(t, data, carried, "the ConfigDrive volume does not carry the data")
 	})
+}
+
+// requireFieldErrors checks that err is a *netconfig.ValidationError of
+// field errors that errors.As finds, each with a path.
+func requireFieldErrors(t *testing.T, err error) {
+	t.Helper()
+	var invalid *netconfig.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	require.NotEmpty(t, invalid.Errors)
+	var fe *field.Error
+	require.ErrorAs(t, err, &fe)
+	for _, fe := range invalid.Errors {
+		require.NotEmpty(t, fe.Field, "a field error without a path: %v", err)
+	}
 }
 
 // checkCarries checks that out (and secret) carry data byte for byte, also

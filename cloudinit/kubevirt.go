@@ -3,7 +3,6 @@ package cloudinit
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -12,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
+
+	"github.com/guestnet/guestnet/netconfig"
 )
 
 // MaxInlineNetworkData is the largest network data, in bytes, that KubeVirt
@@ -112,15 +113,17 @@ func ForceSecret() Option {
 // the same Secret). The Secret is nil when the data is inline. Data longer
 // than MaxNetworkData, which no Secret can hold, is refused.
 //
-// Every problem is reported at once, in one aggregate error built from a
-// field.ErrorList naming the fields at fault, such as
-// spec.template.spec.volumes[2].cloudInitNoCloud.
+// Every problem is reported at once, in one *netconfig.ValidationError
+// whose Errors are *field.Error values naming the fields at fault, such as
+// spec.template.spec.volumes[2].cloudInitNoCloud; errors.As finds the
+// first. A nil vm is a field.Required at the empty path, the path of the
+// whole object.
 func SetNetworkData(vm *kubevirtv1.VirtualMachine, networkData []byte, opts ...Option) (*kubevirtv1.VirtualMachine, *corev1.Secret, error) {
 	if vm == nil {
-		return nil, nil, errors.New("cloudinit: no VirtualMachine to set network data on")
+		return nil, nil, noObject("no VirtualMachine to set network data on")
 	}
 	if vm.Spec.Template == nil {
-		return nil, nil, field.ErrorList{field.Required(field.NewPath("spec", "template"), "a VirtualMachine needs a template to carry a cloud-init volume")}.ToAggregate()
+		return nil, nil, invalid(noTemplate())
 	}
 	out := vm.DeepCopy()
 	secret, err := setData(&out.Spec.Template.Spec, field.NewPath("spec", "template", "spec"), noCloud, out.ObjectMeta, networkData, opts)
@@ -133,10 +136,11 @@ func SetNetworkData(vm *kubevirtv1.VirtualMachine, networkData []byte, opts ...O
 // SetNetworkDataVMI is SetNetworkData for a VirtualMachineInstance: it works
 // on spec.volumes and spec.domain.devices.disks, and names the Secret after
 // the VMI. KubeVirt does not let a VMI's volumes change once it exists, so
-// this is for VMIs about to be created.
+// this is for VMIs about to be created. Its errors are those of
+// SetNetworkData, at the paths of a VMI (spec.volumes[1], ...).
 func SetNetworkDataVMI(vmi *kubevirtv1.VirtualMachineInstance, networkData []byte, opts ...Option) (*kubevirtv1.VirtualMachineInstance, *corev1.Secret, error) {
 	if vmi == nil {
-		return nil, nil, errors.New("cloudinit: no VirtualMachineInstance to set network data on")
+		return nil, nil, noObject("no VirtualMachineInstance to set network data on")
 	}
 	out := vmi.DeepCopy()
 	secret, err := setData(&out.Spec, field.NewPath("spec"), noCloud, out.ObjectMeta, networkData, opts)
@@ -152,17 +156,15 @@ func SetNetworkDataVMI(vmi *kubevirtv1.VirtualMachineInstance, networkData []byt
 // cloudInitConfigDrive volume, or adds one (and its disk) when the VM has
 // no cloud-init volume. A VM with a cloudInitNoCloud volume is an error,
 // since its guest would read netplan, not network_data.json. The data must
-// be valid JSON. The size limit, the Secret and the rule of exactly one
-// network-data source are the same as for SetNetworkData.
+// be valid JSON, or it is a field.Invalid at the volume source's
+// networkData. The size limit, the Secret, the rule of exactly one
+// network-data source and the errors are the same as for SetNetworkData.
 func SetConfigDriveNetworkData(vm *kubevirtv1.VirtualMachine, networkDataJSON []byte, opts ...Option) (*kubevirtv1.VirtualMachine, *corev1.Secret, error) {
 	if vm == nil {
-		return nil, nil, errors.New("cloudinit: no VirtualMachine to set network data on")
+		return nil, nil, noObject("no VirtualMachine to set network data on")
 	}
 	if vm.Spec.Template == nil {
-		return nil, nil, field.ErrorList{field.Required(field.NewPath("spec", "template"), "a VirtualMachine needs a template to carry a cloud-init volume")}.ToAggregate()
-	}
-	if len(networkDataJSON) > 0 && len(networkDataJSON) <= MaxNetworkData && !json.Valid(networkDataJSON) {
-		return nil, nil, errors.New("cloudinit: the ConfigDrive network data is not valid JSON; cloud-init reads network_data.json as JSON")
+		return nil, nil, invalid(noTemplate())
 	}
 	out := vm.DeepCopy()
 	secret, err := setData(&out.Spec.Template.Spec, field.NewPath("spec", "template", "spec"), configDrive, out.ObjectMeta, networkDataJSON, opts)
@@ -170,6 +172,23 @@ func SetConfigDriveNetworkData(vm *kubevirtv1.VirtualMachine, networkDataJSON []
 		return nil, nil, err
 	}
 	return out, secret, nil
+}
+
+// invalid returns errs, which are not empty, as the error of invalid input.
+func invalid(errs ...*field.Error) error {
+	return &netconfig.ValidationError{Errors: errs}
+}
+
+// noObject is the error of a nil object: a field.Required at the empty
+// path, the path of the whole object. (field.NewPath("") would be written
+// "[]".)
+func noObject(detail string) error {
+	return invalid(&field.Error{Type: field.ErrorTypeRequired, BadValue: "", Detail: detail})
+}
+
+// noTemplate is the error of a VirtualMachine without a template.
+func noTemplate() *field.Error {
+	return field.Required(field.NewPath("spec", "template"), "a VirtualMachine needs a template to carry a cloud-init volume")
 }
 
 // sourceKind is the kind of cloud-init volume network data goes to.
@@ -250,6 +269,9 @@ func setData(spec *kubevirtv1.VirtualMachineInstanceSpec, path *field.Path, kind
 	if len(data) > MaxNetworkData {
 		errs = append(errs, field.TooLong(target.Child("networkDataSecretRef"), "", MaxNetworkData))
 	}
+	if kind == configDrive && len(data) > 0 && len(data) <= MaxNetworkData && !json.Valid(data) {
+		errs = append(errs, field.Invalid(target.Child("networkData"), field.OmitValueType{}, jsonProblem(data)))
+	}
 	useSecret := o.forceSecret || len(data) > MaxInlineNetworkData
 	secretName := o.secretName
 	if useSecret {
@@ -272,7 +294,7 @@ func setData(spec *kubevirtv1.VirtualMachineInstanceSpec, path *field.Path, kind
 		found = len(spec.Volumes) - 1
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, invalid(errs...)
 	}
 
 	src := sourceOf(&spec.Volumes[found], kind)
@@ -292,6 +314,16 @@ func setData(spec *kubevirtv1.VirtualMachineInstanceSpec, path *field.Path, kind
 		*src.base64 = base64.StdEncoding.EncodeToString(data)
 	}
 	return nil, nil
+}
+
+// jsonProblem says why data, which is not valid JSON, is refused.
+func jsonProblem(data []byte) string {
+	const why = "cloud-init reads network_data.json as JSON, and this is not valid JSON"
+	var raw json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return why + ": " + err.Error()
+	}
+	return why
 }
 
 // addVolume appends a cloud-init volume of the given kind, and a disk for it

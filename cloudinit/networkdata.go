@@ -117,9 +117,11 @@ const (
 // cannot express), a version other than 2, values that do not parse, text
 // that is not valid UTF-8 (which JSON cannot carry), and a
 // route or gateway whose family has no static address on its interface.
-// Every problem is reported, each with its path, such as
-// network.ethernets[eth1].match.macaddress. The same cfg always gives the
-// same bytes: compact JSON without a trailing newline.
+// Every problem is reported, in one *netconfig.ValidationError whose
+// Errors are *field.Error values with their paths, such as
+// network.ethernets[eth1].match.macaddress; errors.As finds the first. The
+// same cfg always gives the same bytes: compact JSON without a trailing
+// newline.
 func NetworkDataJSON(cfg netplan.Config) ([]byte, error) {
 	root := field.NewPath("network")
 	var errs field.ErrorList
@@ -143,7 +145,7 @@ func NetworkDataJSON(cfg netplan.Config) ([]byte, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, invalid(errs...)
 	}
 	var out bytes.Buffer
 	enc := json.NewEncoder(&out)

@@ -40,14 +40,14 @@ func requirePrintable(t *testing.T, s string) {
 	}
 }
 
-// fieldErrors returns the messages of the field errors an aggregate error
-// holds.
+// fieldErrors returns the messages of the field errors a
+// *netconfig.ValidationError holds.
 func fieldErrors(t *testing.T, err error) []string {
 	t.Helper()
-	var agg interface{ Errors() []error }
-	require.True(t, errors.As(err, &agg), "not an aggregate: %v", err)
+	var invalid *netconfig.ValidationError
+	require.True(t, errors.As(err, &invalid), "not a *netconfig.ValidationError: %v", err)
 	var out []string
-	for _, e := range agg.Errors() {
+	for _, e := range invalid.Errors {
 		out = append(out, e.Error())
 	}
 	return out
@@ -75,7 +75,7 @@ func TestAdversarialMACStrings(t *testing.T) {
 				assert.Equal(t, c.Value, mac.String())
 			} else {
 				require.Error(t, err)
-				assert.True(t, strings.HasPrefix(err.Error(), "MAC address "+quoted+": "), "%v", err)
+				assert.True(t, strings.HasPrefix(err.Error(), ": Invalid value: "+quoted+": "), "%v", err)
 				requirePrintable(t, err.Error())
 			}
 
@@ -130,7 +130,7 @@ func TestAdversarialMACStrings(t *testing.T) {
 				assert.Equal(t, []byte{0x12, 0x30}, p.Octets())
 			default:
 				require.Error(t, err)
-				assert.True(t, strings.HasPrefix(err.Error(), "MAC prefix "+quoted+": "), "%v", err)
+				assert.True(t, strings.HasPrefix(err.Error(), ": Invalid value: "+quoted+": not a MAC prefix: "), "%v", err)
 				requirePrintable(t, err.Error())
 			}
 		})
@@ -153,9 +153,9 @@ func TestAdversarialNetworkNames(t *testing.T) {
 				e, ok := table.ResolveMAC(c.Value)
 				require.True(t, ok)
 				assert.Equal(t, "02:00:00:aa:bb:cc", e.MAC.String())
-				mac, ok := macresolve.Chain(nil, table).MAC(c.Value)
+				chained, ok := macresolve.Chain(nil, table).ResolveMAC(c.Value)
 				assert.True(t, ok)
-				assert.Equal(t, e.MAC, mac)
+				assert.Equal(t, e.MAC, chained.MAC)
 			}
 
 			// A bad MAC under a hostile name: the name is quoted in the
@@ -179,7 +179,7 @@ func TestAdversarialNetworkNames(t *testing.T) {
 			}
 			require.NoError(t, err)
 			want := macresolve.StableMAC("vms", "vm1", c.Value, macresolve.Prefix{})
-			require.Equal(t, []macresolve.Pinned{{Interface: c.Value, MAC: want}}, macs)
+			require.Equal(t, []macresolve.Pinned{{Interface: c.Value, MAC: want, Field: "spec.template.spec.domain.devices.interfaces[1].macAddress"}}, macs)
 			assert.Empty(t, vm.Spec.Template.Spec.Domain.Devices.Interfaces[1].MacAddress, "Pin modified its input")
 			if utf8.ValidString(c.Value) {
 				// Through JSON, as the API server takes it. (Through
@@ -270,7 +270,7 @@ func TestAdversarialSizes(t *testing.T) {
 		for i := 0; i < n; i++ {
 			spec.Networks = append(spec.Networks, netconfig.Network{Name: names[i], Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge})
 		}
-		r := multus.NewStatusResolver("vms", nil)
+		r := multus.NewStatusIndex("vms", nil)
 		var table netconfig.MACTable
 		// The status resolver answers nothing for a list longer than
 		// netconfig.MaxNetworks, without reading it.

@@ -4,28 +4,38 @@
 //
 // # Resolvers
 //
-// A netconfig.MACTable maps VM network names (a KubeVirt interface is named after its
-// network) to an Entry: the MAC, its Source and a Detail. It implements
-// netconfig.MACResolver, so it can be passed to netconfig.WithMACResolver
-// as it is, and Resolver, this package's one-method interface that also
-// reports provenance. The constructors read the real API objects:
+// The constructors read the real API objects and return a
+// netconfig.MACTable: for each VM network name (a KubeVirt interface is
+// named after its network), a netconfig.ResolvedMAC with the MAC, its
+// Origin and a Detail. A MACTable is a netconfig.MACResolver, so it can be
+// passed to netconfig.WithMACResolver as it is, and netconfig.Build reports
+// each NIC's origin and detail in Result.Interfaces (MACOrigin, MACDetail):
 //
-//   - FromVM: the MACs set in a VirtualMachine's template;
-//   - FromVMI: the MACs set in a VirtualMachineInstance's spec, else those
-//     its status reports (with KubeVirt's infoSource);
+//   - FromVM: the MACs set in a VirtualMachine's template ("vm-template",
+//     with the path of the field);
+//   - FromVMI: the MACs set in a VirtualMachineInstance's spec ("vmi-spec",
+//     with the path of the field), else those its status reports
+//     ("vmi-status", with KubeVirt's infoSource);
 //   - FromNetworkStatus: the pod interface MACs that Multus reports, for
-//     networks whose binding (bridge, SR-IOV) hands that MAC to the guest;
-//   - Static: a map the caller fills.
+//     networks whose binding (bridge, SR-IOV) hands that MAC to the guest
+//     ("network-status", with the pod interface);
+//   - FromPinned: the MACs Pin just wrote ("pinned", with the path of the
+//     field);
+//   - Static: a map the caller fills ("static").
 //
 // Chain combines resolvers: the first that knows a network answers, and
-// its Entry says which one it was. ResolverFunc adapts a closure.
+// the answer's Origin says which one it was. netconfig.MACResolverFunc
+// adapts a closure.
 //
 // Every MAC read is checked as Normalize checks one: upper case and '-'
 // separators are accepted and normalised, and the all-zero address and
 // multicast addresses (broadcast included) are refused, since no NIC can
-// have them. Problems are reported all at once, as an aggregate of
-// field.Errors naming the field that holds each bad value, the way the
-// Kubernetes API server rejects a manifest.
+// have them. Problems are reported all at once, the way the Kubernetes API
+// server rejects a manifest: the error is a *netconfig.ValidationError
+// whose Errors hold a *field.Error for each problem, naming the field that
+// holds the bad value (errors.As finds the first). A missing object (a nil
+// VM) and a value read from no field (Normalize's, ParsePrefix's) have the
+// empty path.
 //
 // # Stable MACs and Pin
 //
@@ -46,9 +56,11 @@
 // of one VM distinct. Pin applies them to a VirtualMachine before it is
 // created: it returns a copy in which every interface without a macAddress
 // has its stable MAC, leaving every MAC that is set alone. Generate the
-// guest config from the pinned VM, create the pinned VM, and the first boot
-// already matches by MAC; so does every later boot, since the MAC is now in
-// the VM's spec. Pin when you create VMs whose guest config is matched by
+// guest config from the pinned VM (with Chain(FromPinned(pins),
+// FromVM(pinned)), the MACs Pin wrote are reported as "pinned", the others
+// as "vm-template"), create the pinned VM, and the first boot already
+// matches by MAC; so does every later boot, since the MAC is now in the
+// VM's spec, where FromVM reads it. Pin when you create VMs whose guest config is matched by
 // MAC and no MAC pool manages their namespace; it is harmless to pin a VM
 // that already has all its MACs (nothing changes).
 //

@@ -35,7 +35,7 @@ func ExampleFromVMI() {
 	}
 	for _, network := range []string{"default", "red", "blue"} {
 		e, ok := macs.ResolveMAC(network)
-		fmt.Printf("%s %s %v %s (%s)\n", network, e.MAC, ok, e.Source, e.Detail)
+		fmt.Printf("%s %s %v %s (%s)\n", network, e.MAC, ok, e.Origin, e.Detail)
 	}
 	// Output:
 	// default 52:54:00:6b:3c:58 true vmi-status (domain, guest-agent)
@@ -63,7 +63,7 @@ func ExampleFromVM() {
 		return
 	}
 	e, _ := macs.ResolveMAC("red")
-	fmt.Println(e.MAC, e.Source, e.Detail)
+	fmt.Println(e.MAC, e.Origin, e.Detail)
 
 	vm.Spec.Template.Spec.Domain.Devices.Interfaces[1].MacAddress = "ff:ff:ff:ff:ff:ff"
 	_, err = macresolve.FromVM(vm)
@@ -75,13 +75,13 @@ func ExampleFromVM() {
 
 func ExampleStatic() {
 	macs, err := macresolve.Static(map[string]string{"default": "02-00-00-00-00-01", "red": "02:7C:4E:00:00:01"})
-	fmt.Println(macs["default"].MAC, macs["red"].MAC, macs["red"].Source, err)
+	fmt.Println(macs["default"].MAC, macs["red"].MAC, macs["red"].Origin, err)
 
 	_, err = macresolve.Static(map[string]string{"red": "01:00:5e:00:00:01", "blue": "02:00:00"})
 	fmt.Println(err)
 	// Output:
 	// 02:00:00:00:00:01 02:7c:4e:00:00:01 static <nil>
-	// [macs[blue]: Invalid value: "02:00:00": not a MAC address (six pairs of hex digits separated by ':' or '-', as in 02:00:00:aa:bb:cc), macs[red]: Invalid value: "01:00:5e:00:00:01": a multicast MAC address (lowest bit of the first octet set) cannot be assigned to a NIC]
+	// 2 problems: macs[blue]: Invalid value: "02:00:00": not a MAC address (six pairs of hex digits separated by ':' or '-', as in 02:00:00:aa:bb:cc); macs[red]: Invalid value: "01:00:5e:00:00:01": a multicast MAC address (lowest bit of the first octet set) cannot be assigned to a NIC
 }
 
 func ExampleNormalize() {
@@ -92,12 +92,13 @@ func ExampleNormalize() {
 	fmt.Println(err)
 	// Output:
 	// 02:7c:4e:00:00:01 <nil>
-	// MAC address "FF:FF:FF:FF:FF:FF": the broadcast MAC address cannot be assigned to a NIC
+	// : Invalid value: "FF:FF:FF:FF:FF:FF": the broadcast MAC address cannot be assigned to a NIC
 }
 
 // A chain asks the running VM first, then the VM's template, then falls
-// back to MACs the caller knows; Lookup tells which one answered. The chain
-// is a netconfig.MACResolver too.
+// back to MACs the caller knows; the answer's Origin tells which one
+// answered. Pass the chain to netconfig.Build with
+// netconfig.WithMACResolver.
 func ExampleChain() {
 	vmi, _ := macresolve.FromVMI(&kubevirtv1.VirtualMachineInstance{
 		Status: kubevirtv1.VirtualMachineInstanceStatus{Interfaces: []kubevirtv1.VirtualMachineInstanceNetworkInterface{
@@ -109,11 +110,11 @@ func ExampleChain() {
 
 	for _, network := range []string{"default", "red", "blue"} {
 		e, ok := chain.ResolveMAC(network)
-		fmt.Println(network, e.MAC, e.Source, ok)
+		fmt.Println(network, e.MAC, e.Origin, ok)
 	}
 	var r netconfig.MACResolver = chain
-	mac, _ := r.MAC("red")
-	fmt.Println(mac)
+	e, _ := r.ResolveMAC("red")
+	fmt.Println(e.MAC)
 	// Output:
 	// default 52:54:00:6b:3c:58 vmi-status true
 	// red 02:00:00:00:00:02 static true
@@ -132,7 +133,9 @@ func ExampleStableMAC() {
 }
 
 // Pin the MACs of a VM before creating it, under a prefix outside the
-// range of the cluster's MAC pool. The MAC set on "red" is kept.
+// range of the cluster's MAC pool. The MAC set on "red" is kept. To build
+// the guest config from the pinned VM, chain FromPinned before FromVM: the
+// answers then tell the MACs this pinning chose from those the VM had.
 func ExamplePin() {
 	vm := &kubevirtv1.VirtualMachine{
 		ObjectMeta: metav1.ObjectMeta{Namespace: "vms", Name: "fedora"},
@@ -158,6 +161,17 @@ func ExamplePin() {
 		fmt.Println(iface.Name, iface.MacAddress)
 	}
 	fmt.Printf("input untouched: %q\n", vm.Spec.Template.Spec.Domain.Devices.Interfaces[0].MacAddress)
+
+	fromVM, err := macresolve.FromVM(pinned)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	macs := macresolve.Chain(macresolve.FromPinned(filled), fromVM)
+	for _, network := range []string{"default", "red", "blue"} {
+		e, _ := macs.ResolveMAC(network)
+		fmt.Println(network, e.MAC, e.Origin, e.Detail)
+	}
 	// Output:
 	// pinned default 06:48:be:ac:c0:ff
 	// pinned blue 06:a8:8c:d3:e7:f6
@@ -165,4 +179,7 @@ func ExamplePin() {
 	// red 02:7C:4E:00:00:01
 	// blue 06:a8:8c:d3:e7:f6
 	// input untouched: ""
+	// default 06:48:be:ac:c0:ff pinned spec.template.spec.domain.devices.interfaces[0].macAddress
+	// red 02:7c:4e:00:00:01 vm-template spec.template.spec.domain.devices.interfaces[1].macAddress
+	// blue 06:a8:8c:d3:e7:f6 pinned spec.template.spec.domain.devices.interfaces[2].macAddress
 }

@@ -6,14 +6,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 
 	"github.com/guestnet/guestnet/netconfig"
 )
 
-// assertErrorCount checks the number of errors in err, an aggregate: want
-// when positive, one per substring otherwise; want < 0 skips the check.
+// assertErrorCount checks the number of errors in err, a
+// *netconfig.ValidationError: want when positive, one per substring
+// otherwise; want < 0 skips the check.
 func assertErrorCount(t *testing.T, err error, substrings []string, want int) {
 	t.Helper()
 	if want < 0 {
@@ -22,9 +22,9 @@ func assertErrorCount(t *testing.T, err error, substrings []string, want int) {
 	if want == 0 {
 		want = len(substrings)
 	}
-	var agg utilerrors.Aggregate
-	if assert.ErrorAs(t, err, &agg) {
-		assert.Len(t, agg.Errors(), want, "%v", err)
+	var invalid *netconfig.ValidationError
+	if assert.ErrorAs(t, err, &invalid) {
+		assert.Len(t, invalid.Errors, want, "%v", err)
 	}
 }
 
@@ -45,12 +45,12 @@ func vmi(spec, status []string) *kubevirtv1.VirtualMachineInstance {
 
 // specEntry is the entry of a MAC read from the macAddress of the i-th
 // interface of a VMI's spec.
-func specEntry(i int, s string) Entry {
+func specEntry(i int, s string) netconfig.ResolvedMAC {
 	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMISpec, Detail: fmt.Sprintf("spec.domain.devices.interfaces[%d].macAddress", i)}
 }
 
 // statusEntry is the entry of a MAC read from a VMI's status.
-func statusEntry(s, infoSource string) Entry {
+func statusEntry(s, infoSource string) netconfig.ResolvedMAC {
 	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMIStatus, Detail: infoSource}
 }
 
@@ -60,7 +60,7 @@ func TestFromVMI(t *testing.T) {
 		vmi     *kubevirtv1.VirtualMachineInstance
 		want    netconfig.MACTable
 		wantErr []string // substrings of the error, when one is expected
-		// wantCount is the number of errors in the aggregate, when it is
+		// wantCount is the number of errors in the ValidationError, when it is
 		// not one per substring of wantErr.
 		wantCount int
 	}{
@@ -221,7 +221,7 @@ func TestStatic(t *testing.T) {
 			name: "every problem is reported, in network name order",
 			macs: map[string]string{"red": "02:00:00:00:00", "blue": "01:00:5e:00:00:01", "green": "00:00:00:00:00:00", "default": "02:00:00:00:00:01"},
 			wantErr: []string{
-				`[macs[blue]: Invalid value: "01:00:5e:00:00:01": a multicast MAC address`,
+				`3 problems: macs[blue]: Invalid value: "01:00:5e:00:00:01": a multicast MAC address`,
 				`macs[green]: Invalid value: "00:00:00:00:00:00": the all-zero MAC address`,
 				`macs[red]: Invalid value: "02:00:00:00:00": not a MAC address`,
 			},

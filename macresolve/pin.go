@@ -1,8 +1,8 @@
 package macresolve
 
 import (
-	"errors"
 	"fmt"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
@@ -16,6 +16,38 @@ type Pinned struct {
 	Interface string
 	// MAC is the stable MAC written to its macAddress.
 	MAC netconfig.MAC
+	// Field is the path of the macAddress written, as in field.Path's
+	// String: "spec.template.spec.domain.devices.interfaces[1].macAddress".
+	Field string
+}
+
+// FromPinned returns the MACs that Pin wrote, by network name, with
+// netconfig.MACPinned and, as Detail, the path of the field written
+// (Pinned.Field). When two entries have the same interface name, the first
+// wins; an entry without a MAC counts as none.
+//
+// Use it when the guest config is built from a VM just pinned, to report
+// the MACs this pinning chose as "pinned" in netconfig.Result.Interfaces:
+// chain it before FromVM of the pinned VM, which reports every MAC of the
+// template, those Pin wrote included, as "vm-template":
+//
+//	pinned, pins, err := macresolve.Pin(vm)
+//	// ...
+//	fromVM, err := macresolve.FromVM(pinned)
+//	// ...
+//	macs := macresolve.Chain(macresolve.FromPinned(pins), fromVM)
+//
+// Once the pinned VM is stored, its MACs are part of its template like
+// any other: a later Pin of it writes nothing, and FromVM alone reads them,
+// as "vm-template".
+func FromPinned(pinned []Pinned) netconfig.MACTable {
+	t := make(netconfig.MACTable, len(pinned))
+	for _, p := range pinned {
+		if _, seen := t[p.Interface]; !seen {
+			t[p.Interface] = netconfig.ResolvedMAC{MAC: p.MAC, Origin: netconfig.MACPinned, Detail: p.Field}
+		}
+	}
+	return t
 }
 
 // PinOption configures Pin.
@@ -51,13 +83,16 @@ func WithAvoid(macs ...netconfig.MAC) PinOption {
 //
 // vm must have a namespace and a name, which the MACs are derived from (set
 // metadata.namespace in the manifest rather than leaving it to the client,
-// and a name rather than only generateName), and a template; its interfaces must have distinct names, and
-// the MACs set on them must be distinct MACs that a NIC can have. Every
-// problem is reported, in one aggregate error built from a field.ErrorList
-// naming the fields. A nil vm is an error.
+// and a name rather than only generateName), and a template; its
+// interfaces must have distinct names, and the MACs set on them must be
+// distinct MACs that a NIC can have. Every problem is reported, in one
+// *netconfig.ValidationError of field errors naming the fields. A nil vm is
+// a field.Required at the empty path. Should the MACs to avoid leave no
+// free MAC under the prefix for an interface, its macAddress is reported
+// as required.
 func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualMachine, []Pinned, error) {
 	if vm == nil {
-		return nil, nil, errors.New("no VirtualMachine to pin MAC addresses on")
+		return nil, nil, invalid(atRoot(field.Required(nil, "no VirtualMachine to pin MAC addresses on")))
 	}
 	var o pinOptions
 	for _, opt := range opts {
@@ -75,15 +110,16 @@ func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualM
 	}
 	if vm.Spec.Template == nil {
 		errs = append(errs, field.Required(field.NewPath("spec", "template"), "a VirtualMachine needs a template"))
-		return nil, nil, errs.ToAggregate()
+		return nil, nil, invalid(errs...)
 	}
 
-	path := field.NewPath("spec", "template", "spec", "domain", "devices", "interfaces")
+	path := templateInterfaces
 	ifaces := vm.Spec.Template.Spec.Domain.Devices.Interfaces
 	taken := make(map[netconfig.MAC]bool, len(ifaces)+len(o.avoid))
 	setBy := map[netconfig.MAC]int{}           // MAC -> index of the interface that sets it
 	names := make(map[string]int, len(ifaces)) // interface name -> index of its first interface
-	var missing []string
+	var missing []string                       // names of the interfaces without a MAC
+	var missingAt []int                        // and their indexes
 	for i, iface := range ifaces {
 		p := path.Index(i)
 		switch j, dup := names[iface.Name]; {
@@ -96,11 +132,12 @@ func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualM
 		}
 		if iface.MacAddress == "" {
 			missing = append(missing, iface.Name)
+			missingAt = append(missingAt, i)
 			continue
 		}
-		mac, err := parse(p.Child("macAddress"), iface.MacAddress)
-		if err != nil {
-			errs = append(errs, err)
+		mac, problem := parse(iface.MacAddress)
+		if problem != "" {
+			errs = append(errs, field.Invalid(p.Child("macAddress"), iface.MacAddress, problem))
 			continue
 		}
 		if j, dup := setBy[mac]; dup {
@@ -111,18 +148,20 @@ func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualM
 		taken[mac] = true
 	}
 	if len(errs) > 0 {
-		return nil, nil, errs.ToAggregate()
+		return nil, nil, invalid(errs...)
 	}
 	for _, m := range o.avoid {
 		taken[m] = true
 	}
 
-	macs, err := assign(vm.Namespace, vm.Name, missing, o.prefix, taken)
-	if err != nil {
-		return nil, nil, err
+	macs, full := assign(vm.Namespace, vm.Name, missing, o.prefix, taken)
+	if full >= 0 {
+		return nil, nil, invalid(field.Required(path.Index(missingAt[full]).Child("macAddress"),
+			noFreeMAC(o.prefix)+"; set a MAC on this interface, or pin under a shorter prefix"))
 	}
 	out := vm.DeepCopy()
 	var pinned []Pinned
+	ifacesField := path.String()
 	for i := range out.Spec.Template.Spec.Domain.Devices.Interfaces {
 		iface := &out.Spec.Template.Spec.Domain.Devices.Interfaces[i]
 		if iface.MacAddress != "" {
@@ -130,7 +169,7 @@ func Pin(vm *kubevirtv1.VirtualMachine, opts ...PinOption) (*kubevirtv1.VirtualM
 		}
 		mac := macs[iface.Name]
 		iface.MacAddress = mac.String()
-		pinned = append(pinned, Pinned{Interface: iface.Name, MAC: mac})
+		pinned = append(pinned, Pinned{Interface: iface.Name, MAC: mac, Field: ifacesField + "[" + strconv.Itoa(i) + "].macAddress"})
 	}
 	return out, pinned, nil
 }

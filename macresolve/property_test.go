@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	utilerrors "k8s.io/apimachinery/pkg/util/errors"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 	"pgregory.net/rapid"
 
@@ -139,12 +138,12 @@ func TestFromVMIReportsEveryBadMAC(t *testing.T) {
 		if got != nil {
 			t.Fatalf("got MACs %v with an error", got)
 		}
-		var agg utilerrors.Aggregate
-		if !errors.As(err, &agg) {
-			t.Fatalf("got %v (%T), want an aggregate of %d errors", err, err, len(wantPaths))
+		var invalid *netconfig.ValidationError
+		if !errors.As(err, &invalid) {
+			t.Fatalf("got %v (%T), want a *netconfig.ValidationError of %d errors", err, err, len(wantPaths))
 		}
-		if len(agg.Errors()) != len(wantPaths) {
-			t.Fatalf("got %d errors, want %d (%v): %v", len(agg.Errors()), len(wantPaths), wantPaths, err)
+		if len(invalid.Errors) != len(wantPaths) {
+			t.Fatalf("got %d errors, want %d (%v): %v", len(invalid.Errors), len(wantPaths), wantPaths, err)
 		}
 		for _, p := range wantPaths {
 			if !strings.Contains(err.Error(), p+": Invalid value") {

@@ -22,18 +22,18 @@ func TestNormalize(t *testing.T) {
 		{in: "02-7c-4e-00-00-01", want: "02:7c:4e:00:00:01"},
 		{in: "52-54-00-AB-cd-EF", want: "52:54:00:ab:cd:ef"},
 		{in: "00:50:56:00:00:01", want: "00:50:56:00:00:01"}, // universally administered is fine
-		{in: "00:00:00:00:00:00", wantErr: `MAC address "00:00:00:00:00:00": the all-zero MAC address cannot be assigned to a NIC`},
-		{in: "00-00-00-00-00-00", wantErr: `MAC address "00-00-00-00-00-00": the all-zero MAC address`},
-		{in: "ff:ff:ff:ff:ff:ff", wantErr: `MAC address "ff:ff:ff:ff:ff:ff": the broadcast MAC address cannot be assigned to a NIC`},
-		{in: "FF-FF-FF-FF-FF-FF", wantErr: `MAC address "FF-FF-FF-FF-FF-FF": the broadcast MAC address`},
-		{in: "01:00:5e:00:00:01", wantErr: `MAC address "01:00:5e:00:00:01": a multicast MAC address`},
-		{in: "33-33-00-00-00-01", wantErr: `MAC address "33-33-00-00-00-01": a multicast MAC address`},
-		{in: "", wantErr: `MAC address "": want six pairs of hex digits`},
-		{in: "02:00:00:00:00", wantErr: `MAC address "02:00:00:00:00": want six pairs of hex digits`},
-		{in: "02:00-00:00:00:01", wantErr: `MAC address "02:00-00:00:00:01": separators must all be ':'`},
-		{in: "02.00.00.00.00.01", wantErr: `MAC address "02.00.00.00.00.01": want six pairs of hex digits`},
-		{in: "0200.0000.0001", wantErr: `MAC address "0200.0000.0001"`},
-		{in: "02:00:00:00:00:0g", wantErr: `"0g" is not a pair of hex digits`},
+		{in: "00:00:00:00:00:00", wantErr: `: Invalid value: "00:00:00:00:00:00": the all-zero MAC address cannot be assigned to a NIC`},
+		{in: "00-00-00-00-00-00", wantErr: `: Invalid value: "00-00-00-00-00-00": the all-zero MAC address`},
+		{in: "ff:ff:ff:ff:ff:ff", wantErr: `: Invalid value: "ff:ff:ff:ff:ff:ff": the broadcast MAC address cannot be assigned to a NIC`},
+		{in: "FF-FF-FF-FF-FF-FF", wantErr: `: Invalid value: "FF-FF-FF-FF-FF-FF": the broadcast MAC address`},
+		{in: "01:00:5e:00:00:01", wantErr: `: Invalid value: "01:00:5e:00:00:01": a multicast MAC address`},
+		{in: "33-33-00-00-00-01", wantErr: `: Invalid value: "33-33-00-00-00-01": a multicast MAC address`},
+		{in: "", wantErr: `: Invalid value: "": want six pairs of hex digits`},
+		{in: "02:00:00:00:00", wantErr: `: Invalid value: "02:00:00:00:00": want six pairs of hex digits`},
+		{in: "02:00-00:00:00:01", wantErr: `: Invalid value: "02:00-00:00:00:01": separators must all be ':'`},
+		{in: "02.00.00.00.00.01", wantErr: `: Invalid value: "02.00.00.00.00.01": want six pairs of hex digits`},
+		{in: "0200.0000.0001", wantErr: `: Invalid value: "0200.0000.0001"`},
+		{in: "02:00:00:00:00:0g", wantErr: `: Invalid value: "02:00:00:00:00:0g": "0g" is not a pair of hex digits`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -51,7 +51,7 @@ func TestNormalize(t *testing.T) {
 
 // templateEntry is the entry of a MAC read from the macAddress of the i-th
 // interface of a VM's template.
-func templateEntry(i int, s string) Entry {
+func templateEntry(i int, s string) netconfig.ResolvedMAC {
 	return netconfig.ResolvedMAC{MAC: mac(s), Origin: netconfig.MACFromVMTemplate, Detail: fmt.Sprintf("spec.template.spec.domain.devices.interfaces[%d].macAddress", i)}
 }
 
@@ -125,70 +125,62 @@ func TestFromNetworkStatus(t *testing.T) {
 		{Name: "", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
 		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
 	}}
-	statuses := map[int]netconfig.NetworkStatus{
-		0: {Default: true, Interface: "eth0", MAC: mac("0a:58:0a:f4:01:0c")},
-		1: {NetworkName: "vms/ext-net", Interface: "podb1f51a511f1", MAC: mac("02:7c:4e:00:00:01")},
-		2: {NetworkName: "vms/sriov-net", Interface: "pod16477688c0e", MAC: mac("02:7c:4e:00:00:02")},
-		3: {NetworkName: "vms/ext-net", Interface: "net3", MAC: mac("02:7c:4e:00:00:03")},
-		4: {NetworkName: "vms/ext-net", Interface: "net4", MAC: mac("02:7c:4e:00:00:04")},
-		5: {NetworkName: "vms/ext-net", Interface: "net5"},                                // no MAC reported
-		6: {NetworkName: "vms/ext-net", Interface: "net6", MAC: mac("01:00:5e:00:00:06")}, // multicast
-		// grey (7) is not reported.
-		8: {NetworkName: "vms/ext-net", Interface: "net8", MAC: mac("02:7c:4e:00:00:08")},
-		9: {NetworkName: "vms/ext-net", Interface: "net9", MAC: mac("02:7c:4e:00:00:09")},
+	statuses := map[string]netconfig.NetworkStatus{
+		"default": {Default: true, Interface: "eth0", MAC: mac("0a:58:0a:f4:01:0c")},
+		"red":     {NetworkName: "vms/ext-net", Interface: "podb1f51a511f1", MAC: mac("02:7c:4e:00:00:01")},
+		"blue":    {NetworkName: "vms/sriov-net", Interface: "pod16477688c0e", MAC: mac("02:7c:4e:00:00:02")},
+		"green":   {NetworkName: "vms/ext-net", Interface: "net3", MAC: mac("02:7c:4e:00:00:03")},
+		"yellow":  {NetworkName: "vms/ext-net", Interface: "net4", MAC: mac("02:7c:4e:00:00:04")},
+		"black":   {NetworkName: "vms/ext-net", Interface: "net5"},                                // no MAC reported
+		"white":   {NetworkName: "vms/ext-net", Interface: "net6", MAC: mac("01:00:5e:00:00:06")}, // multicast
+		// grey is not reported.
+		"": {NetworkName: "vms/ext-net", Interface: "net8", MAC: mac("02:7c:4e:00:00:08")},
 	}
-	var calls []int
-	r := netconfig.StatusResolverFunc(func(networks []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-		calls = append(calls, i)
-		if len(networks) != len(spec.Networks) {
-			t.Errorf("resolver called with %d networks, want the whole list of %d", len(networks), len(spec.Networks))
-		}
-		st, ok := statuses[i]
-		return st, ok
+	calls := 0
+	r := netconfig.StatusResolverFunc(func(networks []netconfig.Network) map[string]netconfig.NetworkStatus {
+		calls++
+		assert.Equal(t, spec.Networks, networks, "the resolver is given the whole list")
+		return statuses
 	})
 	got := FromNetworkStatus(spec, r)
 	assert.Equal(t, netconfig.MACTable{
 		"red":  {MAC: mac("02:7c:4e:00:00:01"), Origin: netconfig.MACFromNetworkStatus, Detail: "podb1f51a511f1"},
 		"blue": {MAC: mac("02:7c:4e:00:00:02"), Origin: netconfig.MACFromNetworkStatus, Detail: "pod16477688c0e"},
-	}, got)
-	assert.Equal(t, []int{1, 2, 5, 6, 7}, calls, "only bridge and SR-IOV networks with a name are looked up, each name once")
+	}, got, "only bridge and SR-IOV networks with a name take the MAC of their status")
+	assert.Equal(t, 1, calls, "the statuses are resolved once")
 
 	assert.Equal(t, netconfig.MACTable{}, FromNetworkStatus(spec, nil))
 }
 
-func TestTableAndResolverFunc(t *testing.T) {
+func TestMACTableAndMACResolverFunc(t *testing.T) {
 	table := netconfig.MACTable{
 		"red":  {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic},
 		"zero": {Origin: netconfig.MACStatic},
 	}
 	e, ok := table.ResolveMAC("red")
 	assert.True(t, ok)
-	assert.Equal(t, netconfig.MACStatic, e.Source)
-	m, ok := table.MAC("red")
-	assert.True(t, ok)
-	assert.Equal(t, mac("02:00:00:00:00:01"), m)
+	assert.Equal(t, netconfig.MACStatic, e.Origin)
+	assert.Equal(t, mac("02:00:00:00:00:01"), e.MAC)
 	for _, network := range []string{"zero", "blue"} {
 		_, ok = table.ResolveMAC(network)
 		assert.False(t, ok, network)
-		_, ok = table.MAC(network)
-		assert.False(t, ok, network)
 	}
-	_, ok = netconfig.MACTable(nil).MAC("red")
+	_, ok = netconfig.MACTable(nil).ResolveMAC("red")
 	assert.False(t, ok)
 
-	f := ResolverFunc(func(network string) (Entry, bool) {
+	f := netconfig.MACResolverFunc(func(network string) (netconfig.ResolvedMAC, bool) {
 		if network == "zero" {
 			return netconfig.ResolvedMAC{Origin: netconfig.MACStatic}, true
 		}
 		return table.ResolveMAC(network)
 	})
-	m, ok = f.MAC("red")
+	e, ok = f.ResolveMAC("red")
 	assert.True(t, ok)
-	assert.Equal(t, mac("02:00:00:00:00:01"), m)
+	assert.Equal(t, mac("02:00:00:00:00:01"), e.MAC)
 	_, ok = f.ResolveMAC("zero")
 	assert.False(t, ok, "an entry with an unset MAC counts as none")
-	_, ok = ResolverFunc(nil).ResolveMAC("red")
-	assert.False(t, ok, "a nil ResolverFunc has no entries")
+	_, ok = netconfig.MACResolverFunc(nil).ResolveMAC("red")
+	assert.False(t, ok, "a nil MACResolverFunc has no entries")
 }
 
 func TestChain(t *testing.T) {
@@ -198,14 +190,14 @@ func TestChain(t *testing.T) {
 		"red":     {MAC: mac("02:00:00:00:00:02"), Origin: netconfig.MACFromVMTemplate},
 		"zero":    {Origin: netconfig.MACFromVMTemplate},
 	}
-	static := ResolverFunc(func(network string) (Entry, bool) {
+	static := netconfig.MACResolverFunc(func(network string) (netconfig.ResolvedMAC, bool) {
 		return netconfig.ResolvedMAC{MAC: mac("02:00:00:00:00:ff"), Origin: netconfig.MACStatic, Detail: network}, true
 	})
 	tests := []struct {
 		name    string
 		chain   ChainResolver
 		network string
-		want    Entry
+		want    netconfig.ResolvedMAC
 		wantOK  bool
 	}{
 		{name: "empty chain", chain: Chain(), network: "default"},
@@ -213,7 +205,7 @@ func TestChain(t *testing.T) {
 		{name: "order matters", chain: Chain(template, vmi, static), network: "default", want: template["default"], wantOK: true},
 		{name: "a resolver without an answer is passed over", chain: Chain(vmi, template, static), network: "red", want: template["red"], wantOK: true},
 		{name: "an entry with an unset MAC is passed over", chain: Chain(template, static), network: "zero", want: netconfig.ResolvedMAC{MAC: mac("02:00:00:00:00:ff"), Origin: netconfig.MACStatic, Detail: "zero"}, wantOK: true},
-		{name: "nil resolvers are skipped", chain: Chain(nil, netconfig.MACTable(nil), ResolverFunc(nil), vmi), network: "default", want: vmi["default"], wantOK: true},
+		{name: "nil resolvers are skipped", chain: Chain(nil, netconfig.MACTable(nil), netconfig.MACResolverFunc(nil), vmi), network: "default", want: vmi["default"], wantOK: true},
 		{name: "nobody knows", chain: Chain(vmi, template), network: "blue"},
 		{name: "a chain in a chain", chain: Chain(Chain(vmi), template), network: "red", want: template["red"], wantOK: true},
 	}
@@ -222,17 +214,18 @@ func TestChain(t *testing.T) {
 			got, ok := tt.chain.ResolveMAC(tt.network)
 			assert.Equal(t, tt.wantOK, ok)
 			assert.Equal(t, tt.want, got)
-			m, ok := tt.chain.MAC(tt.network)
+			var r netconfig.MACResolver = tt.chain
+			got, ok = r.ResolveMAC(tt.network)
 			assert.Equal(t, tt.wantOK, ok)
-			assert.Equal(t, tt.want.MAC, m)
+			assert.Equal(t, tt.want, got, "through netconfig.MACResolver")
 		})
 	}
 }
 
 func TestChainKeepsItsOwnList(t *testing.T) {
-	rs := []Resolver{netconfig.MACTable{"red": {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic}}}
+	rs := []netconfig.MACResolver{netconfig.MACTable{"red": {MAC: mac("02:00:00:00:00:01"), Origin: netconfig.MACStatic}}}
 	chain := Chain(rs...)
 	rs[0] = netconfig.MACTable{"red": {MAC: mac("02:00:00:00:00:02"), Origin: netconfig.MACStatic}}
-	m, _ := chain.MAC("red")
-	assert.Equal(t, mac("02:00:00:00:00:01"), m)
+	e, _ := chain.ResolveMAC("red")
+	assert.Equal(t, mac("02:00:00:00:00:01"), e.MAC)
 }

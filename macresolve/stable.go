@@ -43,12 +43,16 @@ type Prefix struct {
 // "0A:58", "06-1c-2f"). The empty string is the zero Prefix. A prefix whose
 // first octet is not locally administered and unicast is refused: pick,
 // for instance, an octet ending in hex 2, 6, a or e.
+//
+// The error is a *netconfig.ValidationError holding one field.Invalid that
+// names s, at the empty path (ParsePrefix does not know where s was read
+// from; a caller that does can set the *field.Error's Field).
 func ParsePrefix(s string) (Prefix, error) {
 	if s == "" {
 		return Prefix{}, nil
 	}
 	bad := func(why string) (Prefix, error) {
-		return Prefix{}, fmt.Errorf("MAC prefix %q: %s", s, why)
+		return Prefix{}, invalid(atRoot(field.Invalid(nil, s, "not a MAC prefix: "+why)))
 	}
 	if len(s)%3 != 2 || len(s) > 3*MaxPrefixLen-1 {
 		return bad(fmt.Sprintf("want one to %d pairs of hex digits separated by ':' or '-'", MaxPrefixLen))
@@ -67,10 +71,11 @@ func ParsePrefix(s string) (Prefix, error) {
 		}
 		octets = append(octets, b[0])
 	}
-	p, err := PrefixFrom(octets...)
-	if err != nil {
-		return bad(err.Error())
+	if why := prefixProblem(octets); why != "" {
+		return bad(why)
 	}
+	var p Prefix
+	p.n = uint8(copy(p.octets[:], octets))
 	return p, nil
 }
 
@@ -86,22 +91,32 @@ func MustParsePrefix(s string) Prefix {
 
 // PrefixFrom returns the Prefix of the given leading octets; none gives the
 // zero Prefix. More than MaxPrefixLen octets, or a first octet that is not
-// locally administered (0x02 set) and unicast (0x01 clear), is an error.
+// locally administered (0x02 set) and unicast (0x01 clear), is an error: a
+// *netconfig.ValidationError holding one field.Invalid at the empty path,
+// whose value is the octets in colon form ("03:00").
 func PrefixFrom(octets ...byte) (Prefix, error) {
-	if len(octets) > MaxPrefixLen {
-		return Prefix{}, fmt.Errorf("a MAC prefix has at most %d octets, so that the hash keeps at least 24 bits; got %d", MaxPrefixLen, len(octets))
-	}
-	if len(octets) > 0 {
-		switch first := octets[0]; {
-		case first&0x01 != 0:
-			return Prefix{}, fmt.Errorf("first octet %02x has the group bit (0x01) set, so every MAC under it would be multicast", first)
-		case first&0x02 == 0:
-			return Prefix{}, fmt.Errorf("first octet %02x lacks the locally administered bit (0x02), so MACs under it could clash with vendor-assigned ones", first)
-		}
+	if why := prefixProblem(octets); why != "" {
+		return Prefix{}, invalid(atRoot(field.Invalid(nil, colonHex(octets), "not a MAC prefix: "+why)))
 	}
 	var p Prefix
 	p.n = uint8(copy(p.octets[:], octets))
 	return p, nil
+}
+
+// prefixProblem says why octets cannot be a Prefix, or returns "".
+func prefixProblem(octets []byte) string {
+	if len(octets) > MaxPrefixLen {
+		return fmt.Sprintf("at most %d octets, so that the hash keeps at least 24 bits; got %d", MaxPrefixLen, len(octets))
+	}
+	if len(octets) > 0 {
+		switch first := octets[0]; {
+		case first&0x01 != 0:
+			return fmt.Sprintf("first octet %02x has the group bit (0x01) set, so every MAC under it would be multicast", first)
+		case first&0x02 == 0:
+			return fmt.Sprintf("first octet %02x lacks the locally administered bit (0x02), so MACs under it could clash with vendor-assigned ones", first)
+		}
+	}
+	return ""
 }
 
 // Len returns the number of octets p fixes.
@@ -112,10 +127,14 @@ func (p Prefix) Octets() []byte { return slices.Clone(p.octets[:p.n]) }
 
 // String returns p in lower-case colon form ("0a:58"), or "" for the zero
 // Prefix.
-func (p Prefix) String() string {
-	pairs := make([]string, p.n)
+func (p Prefix) String() string { return colonHex(p.octets[:p.n]) }
+
+// colonHex writes octets as lower-case pairs of hex digits separated by
+// colons.
+func colonHex(octets []byte) string {
+	pairs := make([]string, len(octets))
 	for i := range pairs {
-		pairs[i] = hex.EncodeToString(p.octets[i : i+1])
+		pairs[i] = hex.EncodeToString(octets[i : i+1])
 	}
 	return strings.Join(pairs, ":")
 }
@@ -157,8 +176,10 @@ func StableMAC(namespace, vmName, network string, prefix Prefix) netconfig.MAC {
 // prefix) to meet, so in practice every network gets its StableMAC.
 //
 // The namespace and VM name must be set, and the network names must be
-// set and distinct; problems are reported at once, as an aggregate of
-// field.Errors. Running out of free MACs under the prefix is an error too.
+// set and distinct; problems are reported at once, in one
+// *netconfig.ValidationError of field errors at the paths namespace, name
+// and networks[i]. Running out of free MACs under the prefix is a
+// field.Invalid at networks[i] too.
 func StableMACs(namespace, vmName string, networks []string, prefix Prefix, avoid ...netconfig.MAC) (map[string]netconfig.MAC, error) {
 	var errs field.ErrorList
 	if namespace == "" {
@@ -181,20 +202,36 @@ func StableMACs(namespace, vmName string, networks []string, prefix Prefix, avoi
 		seen[n] = i
 	}
 	if len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, invalid(errs...)
 	}
 	taken := make(map[netconfig.MAC]bool, len(avoid)+len(networks))
 	for _, m := range avoid {
 		taken[m] = true
 	}
-	return assign(namespace, vmName, networks, prefix, taken)
+	macs, full := assign(namespace, vmName, networks, prefix, taken)
+	if full >= 0 {
+		return nil, invalid(field.Invalid(field.NewPath("networks").Index(full), networks[full], noFreeMAC(prefix)))
+	}
+	return macs, nil
+}
+
+// noFreeMAC says that the MACs to avoid fill the space under prefix.
+func noFreeMAC(prefix Prefix) string {
+	return fmt.Sprintf("no free MAC found in %d attempts under prefix %q: the MACs to avoid fill the space it leaves", maxAttempts, prefix)
 }
 
 // assign gives each of networks (distinct, non-empty names) a stable MAC
-// not in taken, adding each to taken.
-func assign(namespace, vmName string, networks []string, prefix Prefix, taken map[netconfig.MAC]bool) (map[string]netconfig.MAC, error) {
+// not in taken, adding each to taken. When a network finds no free MAC, it
+// returns its index in networks; otherwise -1.
+func assign(namespace, vmName string, networks []string, prefix Prefix, taken map[netconfig.MAC]bool) (map[string]netconfig.MAC, int) {
 	out := make(map[string]netconfig.MAC, len(networks))
-	for _, n := range slices.Sorted(slices.Values(networks)) {
+	order := make([]int, len(networks))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return strings.Compare(networks[a], networks[b]) })
+	for _, i := range order {
+		n := networks[i]
 		h := newStableHash(namespace, vmName, n, prefix)
 		found := false
 		for attempt := uint64(0); attempt < maxAttempts; attempt++ {
@@ -208,10 +245,10 @@ func assign(namespace, vmName string, networks []string, prefix Prefix, taken ma
 			break
 		}
 		if !found {
-			return nil, fmt.Errorf("network %q: no free MAC found in %d attempts under prefix %q: the MACs to avoid fill the space it leaves", n, maxAttempts, prefix)
+			return nil, i
 		}
 	}
-	return out, nil
+	return out, -1
 }
 
 // stableHash is the encoding of the strings a stable MAC is derived from,

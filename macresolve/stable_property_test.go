@@ -267,7 +267,7 @@ func TestPinNeverChangesASetMAC(t *testing.T) {
 				t.Fatalf("interfaces[%d] (%s): %s is not a unicast, locally administered MAC under %s", i, in[i].Name, m, prefix)
 			}
 			filled[m] = in[i].Name
-			wantPinned = append(wantPinned, Pinned{Interface: in[i].Name, MAC: m})
+			wantPinned = append(wantPinned, pinnedAt(i, in[i].Name, m))
 		}
 		if !reflect.DeepEqual(pinned, wantPinned) {
 			t.Fatalf("Pin reported %v, want %v", pinned, wantPinned)
@@ -309,8 +309,8 @@ func TestChainHonoursOrder(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		networks := []string{"default", "red", "blue", "green"}
 		k := rapid.IntRange(0, 5).Draw(t, "resolvers")
-		tables := make([]Table, k)
-		rs := make([]Resolver, k)
+		tables := make([]netconfig.MACTable, k)
+		rs := make([]netconfig.MACResolver, k)
 		for j := range tables {
 			tables[j] = netconfig.MACTable{}
 			for _, n := range networks {
@@ -324,12 +324,12 @@ func TestChainHonoursOrder(t *testing.T) {
 			}
 			rs[j] = tables[j]
 			if rapid.Bool().Draw(t, "asFunc") {
-				rs[j] = ResolverFunc(tables[j].Lookup)
+				rs[j] = netconfig.MACResolverFunc(tables[j].ResolveMAC)
 			}
 		}
 		chain := Chain(rs...)
 		for _, n := range networks {
-			var want Entry
+			var want netconfig.ResolvedMAC
 			wantOK := false
 			for j := range tables {
 				if e, ok := tables[j][n]; ok && e.MAC.IsValid() {
@@ -339,11 +339,11 @@ func TestChainHonoursOrder(t *testing.T) {
 			}
 			got, ok := chain.ResolveMAC(n)
 			if ok != wantOK || got != want {
-				t.Fatalf("network %q: Lookup = %+v, %v; want %+v, %v", n, got, ok, want, wantOK)
+				t.Fatalf("network %q: ResolveMAC = %+v, %v; want %+v, %v", n, got, ok, want, wantOK)
 			}
-			m, ok := chain.MAC(n)
-			if ok != wantOK || m != want.MAC {
-				t.Fatalf("network %q: MAC = %s, %v; want %s, %v", n, m, ok, want.MAC, wantOK)
+			var r netconfig.MACResolver = chain
+			if got, ok := r.ResolveMAC(n); ok != wantOK || got != want {
+				t.Fatalf("network %q: ResolveMAC through netconfig.MACResolver = %+v, %v; want %+v, %v", n, got, ok, want, wantOK)
 			}
 		}
 	})

@@ -65,7 +65,7 @@ func TestParsePrefix(t *testing.T) {
 			p, err := ParsePrefix(tt.in)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
-				assert.ErrorContains(t, err, fmt.Sprintf("MAC prefix %q", tt.in))
+				assert.ErrorContains(t, err, fmt.Sprintf(": Invalid value: %q: not a MAC prefix: ", tt.in))
 				return
 			}
 			require.NoError(t, err)
@@ -206,7 +206,7 @@ func TestStableMACsRunsOut(t *testing.T) {
 		avoid = append(avoid, referenceMAC("vms", "fedora", "red", attempt, 0x06, 0x1c, 0x2f))
 	}
 	_, err := StableMACs("vms", "fedora", []string{"red"}, prefix, avoid...)
-	assert.ErrorContains(t, err, `network "red": no free MAC found in 65536 attempts under prefix "06:1c:2f"`)
+	assert.ErrorContains(t, err, `networks[0]: Invalid value: "red": no free MAC found in 65536 attempts under prefix "06:1c:2f"`)
 }
 
 // newVM builds a VM vms/fedora whose template interfaces have the given
@@ -221,6 +221,11 @@ func newVM(ifaces ...string) *kubevirtv1.VirtualMachine {
 			kubevirtv1.Interface{Name: ifaces[i], MacAddress: ifaces[i+1]})
 	}
 	return vm
+}
+
+// pinnedAt is what Pin reports of the MAC it wrote on the i-th interface.
+func pinnedAt(i int, name string, m netconfig.MAC) Pinned {
+	return Pinned{Interface: name, MAC: m, Field: fmt.Sprintf("spec.template.spec.domain.devices.interfaces[%d].macAddress", i)}
 }
 
 func TestPin(t *testing.T) {
@@ -239,7 +244,7 @@ func TestPin(t *testing.T) {
 			name:       "missing MACs are filled, set ones kept as written",
 			vm:         newVM("default", "", "red", "02-7C-4E-00-00-01", "blue", ""),
 			wantMACs:   []string{stable("default"), "02-7C-4E-00-00-01", stable("blue")},
-			wantPinned: []Pinned{{"default", mac(stable("default"))}, {"blue", mac(stable("blue"))}},
+			wantPinned: []Pinned{pinnedAt(0, "default", mac(stable("default"))), pinnedAt(2, "blue", mac(stable("blue")))},
 		},
 		{
 			name:     "a VM with all its MACs is unchanged",
@@ -251,26 +256,26 @@ func TestPin(t *testing.T) {
 			vm:         newVM("red", ""),
 			opts:       []PinOption{WithPrefix(MustParsePrefix("06:1c"))},
 			wantMACs:   []string{"06:1c:78:04:5a:dc"},
-			wantPinned: []Pinned{{"red", mac("06:1c:78:04:5a:dc")}},
+			wantPinned: []Pinned{pinnedAt(0, "red", mac("06:1c:78:04:5a:dc"))},
 		},
 		{
 			name:       "a set MAC that is another network's stable MAC pushes it to its next attempt",
 			vm:         newVM("blue", stable("red"), "red", ""),
 			wantMACs:   []string{stable("red"), referenceMAC("vms", "fedora", "red", 1).String()},
-			wantPinned: []Pinned{{"red", referenceMAC("vms", "fedora", "red", 1)}},
+			wantPinned: []Pinned{pinnedAt(1, "red", referenceMAC("vms", "fedora", "red", 1))},
 		},
 		{
 			name:       "a set MAC is compared as a MAC, not as text",
 			vm:         newVM("blue", "AE-DD-78-04-5A-DC", "red", ""),
 			wantMACs:   []string{"AE-DD-78-04-5A-DC", referenceMAC("vms", "fedora", "red", 1).String()},
-			wantPinned: []Pinned{{"red", referenceMAC("vms", "fedora", "red", 1)}},
+			wantPinned: []Pinned{pinnedAt(1, "red", referenceMAC("vms", "fedora", "red", 1))},
 		},
 		{
 			name:       "MACs to avoid, over several options; a nil option is ignored",
 			vm:         newVM("red", ""),
 			opts:       []PinOption{WithAvoid(mac("02:00:00:00:00:01")), nil, WithAvoid(referenceMAC("vms", "fedora", "red", 0))},
 			wantMACs:   []string{referenceMAC("vms", "fedora", "red", 1).String()},
-			wantPinned: []Pinned{{"red", referenceMAC("vms", "fedora", "red", 1)}},
+			wantPinned: []Pinned{pinnedAt(0, "red", referenceMAC("vms", "fedora", "red", 1))},
 		},
 		{
 			name: "no namespace, no name",

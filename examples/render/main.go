@@ -509,9 +509,13 @@ func report(stderr io.Writer, source string, err error) int {
 	var agg utilerrors.Aggregate
 	switch {
 	case errors.As(err, &invalid):
-		// Field paths follow the spec file, so they need no prefix.
+		// The field paths of the spec file's errors and Build's follow the
+		// spec file, so they need no prefix; those of a manifest's do.
+		if strings.HasPrefix(source, "--spec ") {
+			source = ""
+		}
 		for _, fe := range invalid.Errors {
-			problems = append(problems, fe.Error())
+			problems = append(problems, prefixed(source, fe.Error()))
 		}
 	case errors.As(err, &agg):
 		for _, e := range agg.Errors() {

@@ -68,7 +68,7 @@ type inputs struct {
 	file             *specfile.File
 	statusResolver   *multus.StatusIndex
 	statusFunc       netconfig.StatusResolverFunc
-	macMap           netconfig.MACMap
+	macMap           netconfig.MACTable
 	macFunc          netconfig.MACResolverFunc
 	table, vmiTable  netconfig.MACTable
 	chain            macresolve.ChainResolver
@@ -169,11 +169,11 @@ func newInputs(t *testing.T) *inputs {
 	in.vmiTable, err = macresolve.FromVMI(in.vmi)
 	require.NoError(t, err)
 	in.chain = macresolve.Chain(in.vmiTable, nil, in.table)
-	in.resolverFunc = netconfig.MACResolverFunc(in.vmiTable.Lookup)
+	in.resolverFunc = netconfig.MACResolverFunc(in.vmiTable.ResolveMAC)
 	in.statusResolver = multus.NewStatusIndex("vms", in.statuses)
 	in.statusFunc = netconfig.StatusResolverFunc(in.statusResolver.NetworkStatuses)
-	in.macMap = netconfig.MACMap{"storage": netconfig.MustParseMAC("02:00:00:00:00:05")}
-	in.macFunc = netconfig.MACResolverFunc(in.macMap.MAC)
+	in.macMap = netconfig.MACTable{"storage": {MAC: netconfig.MustParseMAC("02:00:00:00:00:05")}}
+	in.macFunc = netconfig.MACResolverFunc(in.macMap.ResolveMAC)
 	in.staticMACs = map[string]string{"storage": "02-00-00-00-00-05", "external": "02:00:00:AA:BB:CC"}
 	in.networkNames = []string{"storage", "external", "default"}
 	in.avoid = []netconfig.MAC{netconfig.MustParseMAC("02:00:00:00:00:09")}
@@ -211,7 +211,7 @@ type snapshot struct {
 	bytes           [][]byte
 	cfg             netplan.Config
 	file            *specfile.File
-	macMap          netconfig.MACMap
+	macMap          netconfig.MACTable
 	table, vmiTable netconfig.MACTable
 	chain           macresolve.ChainResolver
 	staticMACs      map[string]string
@@ -324,6 +324,14 @@ type call struct {
 	run   func() any
 }
 
+// must is v, for calls that cannot fail; an error panics.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 // errText is an error's message, or "" for none.
 func errText(err error) string {
 	if err == nil {
@@ -340,17 +348,17 @@ func calls(in *inputs) []call {
 	return []call{
 		// netconfig
 		{[]string{"netconfig.Build"}, func() any { return build() }},
-		{[]string{"netconfig.WithNetworkStatus", "netconfig.WithMACResolver", "multus.StatusIndex.NetworkStatuses", "macresolve.ChainResolver.MAC"},
+		{[]string{"netconfig.WithNetworkStatus", "netconfig.WithMACResolver", "multus.StatusIndex.NetworkStatuses", "macresolve.ChainResolver.ResolveMAC"},
 			func() any {
 				return build(netconfig.WithNetworkStatus(in.statusResolver), netconfig.WithMACResolver(in.chain))
 			}},
-		{[]string{"netconfig.WithoutPodNetwork", "netconfig.WithDefaultRouteStyle", "netconfig.MACMap.MAC"}, func() any {
+		{[]string{"netconfig.WithoutPodNetwork", "netconfig.WithDefaultRouteStyle", "netconfig.MACTable.ResolveMAC"}, func() any {
 			return build(netconfig.WithoutPodNetwork(), netconfig.WithDefaultRouteStyle(netconfig.DefaultRouteNetplan), netconfig.WithMACResolver(in.macMap))
 		}},
-		{[]string{"netconfig.StatusResolverFunc.NetworkStatus", "netconfig.MACResolverFunc.MAC"}, func() any {
+		{[]string{"netconfig.StatusResolverFunc.NetworkStatuses", "netconfig.MACResolverFunc.ResolveMAC"}, func() any {
 			return build(netconfig.WithNetworkStatus(in.statusFunc), netconfig.WithMACResolver(in.macFunc))
 		}},
-		{[]string{"netconfig.MACResolverFunc.MAC", "netconfig.MACTable.MAC"}, func() any {
+		{[]string{"netconfig.MACResolverFunc.ResolveMAC", "netconfig.MACTable.ResolveMAC"}, func() any {
 			return []any{build(netconfig.WithMACResolver(in.resolverFunc)), build(netconfig.WithMACResolver(in.table))}
 		}},
 		{[]string{"netconfig.Build (invalid)"}, func() any {
@@ -445,26 +453,26 @@ func calls(in *inputs) []call {
 		{[]string{"macresolve.FromVMI"}, func() any { t, err := macresolve.FromVMI(in.vmi); return []any{t, errText(err)} }},
 		{[]string{"macresolve.FromNetworkStatus"}, func() any { return macresolve.FromNetworkStatus(in.spec, in.statusResolver) }},
 		{[]string{"macresolve.Static"}, func() any { t, err := macresolve.Static(in.staticMACs); return []any{t, errText(err)} }},
-		{[]string{"netconfig.MACTable.Lookup"}, func() any {
-			e, ok := in.table.Lookup("external")
-			_, none := in.table.Lookup("storage")
+		{[]string{"netconfig.MACTable.ResolveMAC"}, func() any {
+			e, ok := in.table.ResolveMAC("external")
+			_, none := in.table.ResolveMAC("storage")
 			return []any{e, ok, none}
 		}},
-		{[]string{"macresolve.Chain", "macresolve.ChainResolver.Lookup"}, func() any {
+		{[]string{"macresolve.Chain", "macresolve.ChainResolver.ResolveMAC"}, func() any {
 			c := macresolve.Chain(in.vmiTable, in.table, in.resolverFunc)
 			var out []any
 			for _, n := range in.networkNames {
-				e, ok := c.Lookup(n)
-				e2, ok2 := in.chain.Lookup(n)
+				e, ok := c.ResolveMAC(n)
+				e2, ok2 := in.chain.ResolveMAC(n)
 				out = append(out, e, ok, e2, ok2)
 			}
 			return out
 		}},
-		{[]string{"netconfig.MACResolverFunc.Lookup"}, func() any { e, ok := in.resolverFunc.Lookup("storage"); return []any{e, ok} }},
-		{[]string{"macresolve.Pin", "macresolve.WithPrefix", "macresolve.WithAvoid"}, func() any {
+		{[]string{"netconfig.MACResolverFunc.ResolveMAC"}, func() any { e, ok := in.resolverFunc.ResolveMAC("storage"); return []any{e, ok} }},
+		{[]string{"macresolve.Pin", "macresolve.WithPrefix", "macresolve.WithAvoid", "macresolve.FromPinned"}, func() any {
 			vm, pinned, err := macresolve.Pin(in.vm, macresolve.WithPrefix(in.prefix), macresolve.WithAvoid(in.avoid...))
 			bare, pinnedBare, errBare := macresolve.Pin(in.vmBare)
-			return []any{vm, pinned, errText(err), bare, pinnedBare, errText(errBare)}
+			return []any{vm, pinned, errText(err), bare, pinnedBare, errText(errBare), macresolve.FromPinned(pinnedBare)}
 		}},
 		{[]string{"macresolve.StableMAC", "macresolve.StableMACs"}, func() any {
 			macs, err := macresolve.StableMACs("vms", "vm1", in.networkNames, in.prefix, in.avoid...)

@@ -190,13 +190,13 @@ func pinMACs(t *testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
 	var nics []NIC
 	for i, iface := range pinned.Spec.Template.Spec.Domain.Devices.Interfaces {
 		require.Equal(t, spec.Networks[i].Name, iface.Name)
-		m, ok := macs.MAC(iface.Name)
+		m, ok := macs.ResolveMAC(iface.Name)
 		require.True(t, ok, "FromVM must know %s", iface.Name)
 		kind := NetIsolated
 		if i == 0 {
 			kind = NetPod
 		}
-		nics = append(nics, NIC{MAC: m, Kind: kind})
+		nics = append(nics, NIC{MAC: m.MAC, Kind: kind})
 	}
 	return spec, []netconfig.Option{netconfig.WithMACResolver(macs)}, nics
 }

@@ -149,9 +149,10 @@ func FuzzVirtualMachine(f *testing.F) {
 //     "" or VirtualMachineInstance, and encoding it and decoding the result
 //     again is a fixpoint;
 //   - macresolve.FromVMI returns, for each network, the first MAC its spec
-//     interfaces set (SourceVMISpec, with the field's path) and otherwise
-//     the first one its status entries report (SourceVMIStatus, with the
-//     entry's infoSource), normalised, and nothing else; on error, nothing;
+//     interfaces set (netconfig.MACFromVMISpec, with the field's path) and
+//     otherwise the first one its status entries report
+//     (netconfig.MACFromVMIStatus, with the entry's infoSource), normalised,
+//     and nothing else; on error, nothing;
 //   - cloudinit.SetNetworkDataVMI succeeds exactly when the VMI has no
 //     cloudInitConfigDrive volume, at most one cloudInitNoCloud volume and
 //     room for a new one; the result then holds the network data exactly
@@ -276,14 +277,16 @@ func FuzzPod(f *testing.F) {
 				Binding: netconfig.BindingBridge, IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP},
 			})
 		}
+		reported := r.NetworkStatuses(spec.Networks)
 		for name, e := range macresolve.FromNetworkStatus(spec, r) {
-			require.Equal(t, netconfig.MACFromNetworkStatus, e.Source)
+			require.Equal(t, netconfig.MACFromNetworkStatus, e.Origin)
 			require.Empty(t, e.MAC.Problem(), "network %s: MAC %s", name, e.MAC)
 			i := indexOf(spec, name)
 			require.GreaterOrEqual(t, i, 0)
-			st, ok := r.NetworkStatuses(spec.Networks)[name]
+			st, ok := reported[name]
 			require.True(t, ok)
 			require.Equal(t, st.MAC, e.MAC)
+			require.Equal(t, st.Interface, e.Detail)
 		}
 
 		res, err := netconfig.Build(spec, netconfig.WithNetworkStatus(r))
@@ -291,9 +294,9 @@ func FuzzPod(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, ifc := range res.Interfaces {
-			if ifc.MACSource == netconfig.MACFromNetworkStatus {
-				st, ok := r.NetworkStatuses(spec.Networks)[ifc.Network]
+		for i, ifc := range res.Interfaces {
+			if ifc.MACOrigin == netconfig.MACFromNetworkStatus {
+				st, ok := reported[spec.Networks[i].Name]
 				require.True(t, ok)
 				require.Equal(t, st.MAC, ifc.MAC)
 			}
@@ -373,7 +376,7 @@ func checkFromVM(t *testing.T, vm *kubevirtv1.VirtualMachine, table netconfig.MA
 	require.NotNil(t, vm.Spec.Template, "FromVM accepted a VM without a template")
 	checkInterfaceMACs(t, interfacesPath, vm.Spec.Template.Spec.Domain.Devices.Interfaces, table, netconfig.MACFromVMTemplate)
 	for name, e := range table {
-		require.Equal(t, netconfig.MACFromVMTemplate, e.Source, "network %q", name)
+		require.Equal(t, netconfig.MACFromVMTemplate, e.Origin, "network %q", name)
 	}
 }
 
@@ -397,7 +400,7 @@ func checkInterfaceMACs(t *testing.T, path string, ifaces []kubevirtv1.Interface
 		require.Equal(t, mac, e.MAC, "interfaces[%d] (%q): the table's MAC is not its MAC", i, ifc.Name)
 	}
 	for name, e := range table {
-		if e.Source != source {
+		if e.Origin != source {
 			continue
 		}
 		i, ok := first[name]
@@ -431,7 +434,7 @@ func checkFromVMI(t *testing.T, vmi *kubevirtv1.VirtualMachineInstance, table ne
 		require.NoError(t, err, "status.interfaces[%d] has a bad MAC, yet no error", i)
 		e, ok := table[st.Name]
 		require.True(t, ok, "status.interfaces[%d] (%q) reports a MAC the table lacks", i, st.Name)
-		require.Equal(t, netconfig.MACFromVMIStatus, e.Source)
+		require.Equal(t, netconfig.MACFromVMIStatus, e.Origin)
 		require.Equal(t, mac, e.MAC, "status.interfaces[%d] (%q) reports another MAC than the table's", i, st.Name)
 		if _, ok := firstStatus[st.Name]; !ok {
 			firstStatus[st.Name] = i
@@ -439,14 +442,14 @@ func checkFromVMI(t *testing.T, vmi *kubevirtv1.VirtualMachineInstance, table ne
 		}
 	}
 	for name, e := range table {
-		switch e.Source {
+		switch e.Origin {
 		case netconfig.MACFromVMISpec:
 			require.True(t, inSpec[name])
 		case netconfig.MACFromVMIStatus:
 			_, ok := firstStatus[name]
 			require.True(t, ok, "the table has network %q, which no status entry reports", name)
 		default:
-			t.Fatalf("network %q: source %q", name, e.Source)
+			t.Fatalf("network %q: source %q", name, e.Origin)
 		}
 	}
 }
@@ -709,7 +712,8 @@ func checkBuildWithMACs(t *testing.T, spec netconfig.Spec, table netconfig.MACTa
 			continue
 		}
 		require.Equal(t, netconfig.MatchMAC, ifc.Match, "network %q", ifc.Network)
-		require.Equal(t, netconfig.MACFromResolver, ifc.MACSource)
+		require.Equal(t, e.Origin, ifc.MACOrigin, "network %q", ifc.Network)
+		require.Equal(t, e.Detail, ifc.MACDetail, "network %q", ifc.Network)
 		require.Equal(t, e.MAC, ifc.MAC)
 		require.Equal(t, e.MAC.String(), res.Config.Network.Ethernets[ifc.Name].Match.MACAddress)
 	}
