@@ -131,29 +131,23 @@ func TestNetworkStatus(t *testing.T) {
 		spec.Networks[i].Source = netconfig.SourceUnspecified
 		spec.Networks[i].NetworkName = ""
 	}
-	statusOf := func(st map[string]netconfig.NetworkStatus) netconfig.Option {
-		return netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(nets []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-			s, ok := st[nets[i].Name]
-			return s, ok
-		}))
-	}
 	tests := []struct {
 		name       string
-		status     map[string]netconfig.NetworkStatus
+		status     netconfig.StatusMap
 		configured bool
 		role       netconfig.Role
 		warning    netconfig.WarningCode
 	}{
 		{name: "no resolver: first creation", configured: true, role: netconfig.RoleSecondary},
-		{name: "no entry yet: first creation", status: map[string]netconfig.NetworkStatus{}, configured: true, role: netconfig.RoleSecondary},
-		{name: "an entry naming an attachment", status: map[string]netconfig.NetworkStatus{"external": {NetworkName: "vms/ext-net", Interface: "pod1234"}}, configured: true, role: netconfig.RoleSecondary},
-		{name: "an entry naming none: not Multus", status: map[string]netconfig.NetworkStatus{"external": {Interface: "eth0"}}, role: netconfig.RoleSkipped, warning: netconfig.WarningNotMultusAttachment},
+		{name: "no entry yet: first creation", status: netconfig.StatusMap{}, configured: true, role: netconfig.RoleSecondary},
+		{name: "an entry naming an attachment", status: netconfig.StatusMap{"external": {NetworkName: "vms/ext-net", Interface: "pod1234"}}, configured: true, role: netconfig.RoleSecondary},
+		{name: "an entry naming none: not Multus", status: netconfig.StatusMap{"external": {Interface: "eth0"}}, role: netconfig.RoleSkipped, warning: netconfig.WarningNotMultusAttachment},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var opts []netconfig.Option
 			if tt.status != nil {
-				opts = append(opts, statusOf(tt.status))
+				opts = append(opts, netconfig.WithNetworkStatus(tt.status))
 			}
 			res, err := netconfig.Build(spec, opts...)
 			require.NoError(t, err)
@@ -172,28 +166,26 @@ func TestNetworkStatus(t *testing.T) {
 	}
 }
 
-func TestMACSources(t *testing.T) {
+func TestMACOrigins(t *testing.T) {
 	specMAC := netconfig.MustParseMAC("02:00:00:aa:bb:cc")
 	other := netconfig.MustParseMAC("02:00:00:11:22:33")
 	statusMAC := netconfig.MustParseMAC("02:00:00:44:55:66")
-	status := netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(nets []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-		return netconfig.NetworkStatus{NetworkName: "vms/ext-net", MAC: statusMAC}, nets[i].Name == "external"
-	}))
+	status := netconfig.WithNetworkStatus(netconfig.StatusMap{"external": {NetworkName: "vms/ext-net", MAC: statusMAC}})
 	tests := []struct {
 		name     string
 		specMAC  netconfig.MAC
 		binding  string
 		opts     []netconfig.Option
 		want     netconfig.MAC
-		source   netconfig.MACSource
+		origin   netconfig.MACOrigin
 		warnings []netconfig.WarningCode
 	}{
-		{name: "spec", specMAC: specMAC, binding: "bridge", want: specMAC, source: netconfig.MACFromSpec},
-		{name: "resolver", binding: "bridge", opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"external": other}), status}, want: other, source: netconfig.MACFromResolver},
-		{name: "spec wins over a disagreeing resolver", specMAC: specMAC, opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"external": other})},
-			want: specMAC, source: netconfig.MACFromSpec, warnings: []netconfig.WarningCode{netconfig.WarningMACMismatch}},
-		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, source: netconfig.MACFromNetworkStatus},
-		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, source: netconfig.MACFromNetworkStatus},
+		{name: "spec", specMAC: specMAC, binding: "bridge", want: specMAC, origin: netconfig.MACFromSpec},
+		{name: "resolver", binding: "bridge", opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACTable{"external": {MAC: other}}), status}, want: other, origin: netconfig.MACFromResolver},
+		{name: "spec wins over a disagreeing resolver", specMAC: specMAC, opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACTable{"external": {MAC: other}})},
+			want: specMAC, origin: netconfig.MACFromSpec, warnings: []netconfig.WarningCode{netconfig.WarningMACMismatch}},
+		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus},
+		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus},
 		{name: "network status ignored for other bindings", binding: "macvtap", opts: []netconfig.Option{status},
 			warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
 		{name: "nothing known", binding: "bridge", warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
@@ -207,7 +199,7 @@ func TestMACSources(t *testing.T) {
 			require.NoError(t, err)
 			ifc := res.Interfaces[1]
 			assert.Equal(t, tt.want, ifc.MAC)
-			assert.Equal(t, tt.source, ifc.MACSource)
+			assert.Equal(t, tt.origin, ifc.MACOrigin)
 			e := res.Config.Network.Ethernets["eth1"]
 			if tt.want.IsValid() {
 				require.NotNil(t, e.Match)
@@ -290,7 +282,7 @@ func TestTooManyNameserversWarns(t *testing.T) {
 
 func TestBuildConcurrently(t *testing.T) {
 	spec := dualStackSpec()
-	opts := []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"legacy": netconfig.MustParseMAC("02:00:00:00:00:04")})}
+	opts := []netconfig.Option{netconfig.WithMACResolver(netconfig.MACTable{"legacy": {MAC: netconfig.MustParseMAC("02:00:00:00:00:04")}})}
 	want, err := netconfig.Build(spec, opts...)
 	require.NoError(t, err)
 	const workers = 16

@@ -81,7 +81,7 @@ func TestNonMultusNetworksNeverAppear(t *testing.T) {
 			return
 		}
 		for i, n := range s.spec.Networks {
-			st, has := s.status[i]
+			st, has := s.status[n.Name]
 			if n.Source != netconfig.SourceUnspecified || n.Name == "default" || !has || st.NetworkName != "" {
 				continue
 			}
@@ -143,9 +143,9 @@ func TestKnownMACAlwaysMatchesByMAC(t *testing.T) {
 			}
 			known := n.MAC
 			if !known.IsValid() {
-				known = s.macs[n.Name]
+				known = s.macs[n.Name].MAC
 			}
-			if st := s.status[i]; !known.IsValid() && (n.Binding == netconfig.BindingBridge || n.Binding == netconfig.BindingSRIOV) {
+			if st := s.status[n.Name]; !known.IsValid() && (n.Binding == netconfig.BindingBridge || n.Binding == netconfig.BindingSRIOV) {
 				known = st.MAC
 			}
 			if !known.IsValid() {
