@@ -2,6 +2,8 @@ package netconfig
 
 import (
 	"fmt"
+
+	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
 // Build turns a VM's network specs into the netplan v2 network config of
@@ -13,7 +15,8 @@ import (
 //     MAC resolver or the network status; or by name as a fallback);
 //  2. validate (validate.go): check the specs and the resolved plan, and
 //     collect every problem at once;
-//  3. render (render.go): write the typed netplan model and its YAML.
+//  3. render (render.go): build the typed netplan model, which
+//     netplan.Marshal writes as YAML.
 //
 // Invalid input returns an *ValidationError listing every problem with
 // the path of its field, and an empty Result: nothing partial is emitted.
@@ -55,7 +58,8 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 		return Result{}, &ValidationError{Errors: errs}
 	}
 
-	cfg, out, err := render(plans, o)
+	cfg := render(plans, o.defaultRoute)
+	out, err := netplan.Marshal(cfg)
 	if err != nil {
 		// The model holds only strings that validation has checked, so
 		// this cannot happen; it is reported rather than hidden all the

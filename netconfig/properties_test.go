@@ -292,24 +292,3 @@ func yamlUnmarshalStrict(data []byte, c *netplan.Config) error {
 	*c = parsed
 	return err
 }
-
-// TestYAMLIsMarshalOfConfig: Build writes its YAML in the pass that builds
-// the model, so this checks that the bytes are exactly what netplan.Marshal
-// writes for Result.Config, over generated scenarios in both default-route
-// styles.
-func TestYAMLIsMarshalOfConfig(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		opts := s.options()
-		if rapid.Bool().Draw(t, "netplanStyle") {
-			opts = append(opts, netconfig.WithDefaultRouteStyle(netconfig.DefaultRouteNetplan))
-		}
-		res, err := netconfig.Build(s.spec, opts...)
-		if err != nil {
-			return
-		}
-		want, err := netplan.Marshal(res.Config)
-		require.NoError(t, err)
-		require.Equal(t, string(want), string(res.YAML))
-	})
-}
