@@ -1,5 +1,7 @@
 package netconfig
 
+import "k8s.io/apimachinery/pkg/util/validation/field"
+
 // Option configures Build.
 type Option func(*options)
 
@@ -8,6 +10,9 @@ type options struct {
 	macs         MACResolver
 	omitPod      bool
 	defaultRoute DefaultRouteStyle
+	// path is where the Spec sits in the caller's object; nil is the
+	// Spec's own root.
+	path *field.Path
 }
 
 // DefaultRouteStyle is how default routes are written.
