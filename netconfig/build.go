@@ -22,8 +22,8 @@ import (
 //     netplan.Marshal writes as YAML.
 //
 // Invalid input returns a *ValidationError listing every problem as a
-// *field.Error with the path of its field, and an empty Result: nothing
-// partial is emitted. A Spec past one of the limits MaxNetworks,
+// *field.Error with the path of its field (under WithFieldPath's path,
+// when one is given), and an empty Result: nothing partial is emitted. A Spec past one of the limits MaxNetworks,
 // MaxListLength and MaxTextLength is refused with the fields past them
 // only, before anything else is checked or any resolver is asked.
 //
