@@ -166,11 +166,20 @@ func TestNetworkStatus(t *testing.T) {
 	}
 }
 
+// TestMACOrigins checks where each NIC's MAC comes from (the spec, else a
+// MAC resolver, else the network status for the bridge and sriov
+// bindings) and that Result.Interfaces says so: the resolver's Origin and
+// Detail as given (an empty Origin as MACFromResolver), the network
+// status's as MACFromNetworkStatus with the pod interface as detail, the
+// spec's as MACFromSpec.
 func TestMACOrigins(t *testing.T) {
 	specMAC := netconfig.MustParseMAC("02:00:00:aa:bb:cc")
 	other := netconfig.MustParseMAC("02:00:00:11:22:33")
 	statusMAC := netconfig.MustParseMAC("02:00:00:44:55:66")
-	status := netconfig.WithNetworkStatus(netconfig.StatusMap{"external": {NetworkName: "vms/ext-net", MAC: statusMAC}})
+	status := netconfig.WithNetworkStatus(netconfig.StatusMap{"external": {NetworkName: "vms/ext-net", Interface: "pod6f4e3a1b2c9", MAC: statusMAC}})
+	resolver := func(r netconfig.ResolvedMAC) netconfig.Option {
+		return netconfig.WithMACResolver(netconfig.MACTable{"external": r})
+	}
 	tests := []struct {
 		name     string
 		specMAC  netconfig.MAC
@@ -178,14 +187,29 @@ func TestMACOrigins(t *testing.T) {
 		opts     []netconfig.Option
 		want     netconfig.MAC
 		origin   netconfig.MACOrigin
+		detail   string
 		warnings []netconfig.WarningCode
 	}{
 		{name: "spec", specMAC: specMAC, binding: "bridge", want: specMAC, origin: netconfig.MACFromSpec},
-		{name: "resolver", binding: "bridge", opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACTable{"external": {MAC: other}}), status}, want: other, origin: netconfig.MACFromResolver},
-		{name: "spec wins over a disagreeing resolver", specMAC: specMAC, opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACTable{"external": {MAC: other}})},
+		{name: "resolver", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other}), status}, want: other, origin: netconfig.MACFromResolver},
+		{name: "resolver: VMI status", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACFromVMIStatus, Detail: "domain, guest-agent"})},
+			want: other, origin: netconfig.MACFromVMIStatus, detail: "domain, guest-agent"},
+		{name: "resolver: VM template", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACFromVMTemplate, Detail: "spec.template.spec.domain.devices.interfaces[1].macAddress"})},
+			want: other, origin: netconfig.MACFromVMTemplate, detail: "spec.template.spec.domain.devices.interfaces[1].macAddress"},
+		{name: "resolver: pinned", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACPinned})},
+			want: other, origin: netconfig.MACPinned},
+		{name: "resolver: an empty origin is the resolver's", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Detail: "by hand"})},
+			want: other, origin: netconfig.MACFromResolver, detail: "by hand"},
+		{name: "resolver: wins over the network status", binding: "bridge", opts: []netconfig.Option{status, resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACStatic})},
+			want: other, origin: netconfig.MACStatic},
+		{name: "resolver: an unset MAC is none", binding: "bridge", opts: []netconfig.Option{status, resolver(netconfig.ResolvedMAC{Origin: netconfig.MACStatic, Detail: "nothing"})},
+			want: statusMAC, origin: netconfig.MACFromNetworkStatus, detail: "pod6f4e3a1b2c9"},
+		{name: "spec wins over a disagreeing resolver", specMAC: specMAC, opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other})},
 			want: specMAC, origin: netconfig.MACFromSpec, warnings: []netconfig.WarningCode{netconfig.WarningMACMismatch}},
-		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus},
-		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus},
+		{name: "spec, and a resolver that agrees", specMAC: specMAC, opts: []netconfig.Option{status, resolver(netconfig.ResolvedMAC{MAC: specMAC, Origin: netconfig.MACFromVMIStatus, Detail: "domain"})},
+			want: specMAC, origin: netconfig.MACFromSpec},
+		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus, detail: "pod6f4e3a1b2c9"},
+		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus, detail: "pod6f4e3a1b2c9"},
 		{name: "network status ignored for other bindings", binding: "macvtap", opts: []netconfig.Option{status},
 			warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
 		{name: "nothing known", binding: "bridge", warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
@@ -200,6 +224,7 @@ func TestMACOrigins(t *testing.T) {
 			ifc := res.Interfaces[1]
 			assert.Equal(t, tt.want, ifc.MAC)
 			assert.Equal(t, tt.origin, ifc.MACOrigin)
+			assert.Equal(t, tt.detail, ifc.MACDetail)
 			e := res.Config.Network.Ethernets["eth1"]
 			if tt.want.IsValid() {
 				require.NotNil(t, e.Match)
