@@ -34,14 +34,16 @@ const (
 	DefaultRouteNetplan
 )
 
-// WithNetworkStatus makes Build consult r for each network's Multus status:
-// whether the network is a Multus attachment, and the pod interface's MAC.
+// WithNetworkStatus makes Build ask r, once, for the Multus status of all
+// the VM's networks: whether each is a Multus attachment, its pod
+// interface, and that interface's MAC.
 func WithNetworkStatus(r StatusResolver) Option {
 	return func(o *options) { o.status = r }
 }
 
-// WithMACResolver makes Build ask r for the MAC of networks whose spec sets
-// none.
+// WithMACResolver makes Build ask r for the MAC of each network, which it
+// uses when the spec sets none; Result.Interfaces reports the origin and
+// detail r gave with it.
 func WithMACResolver(r MACResolver) Option {
 	return func(o *options) { o.macs = r }
 }

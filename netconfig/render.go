@@ -39,9 +39,10 @@ func ethernet(p plan, style DefaultRouteStyle) netplan.Ethernet {
 	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6
 	e.Addresses = texts(c.Addresses)
 
-	// Default routes come first, in the style's form: netplan's
-	// "to: default"; or, portable, an IPv4 one as a route to 0.0.0.0/0 and
-	// an IPv6 one as gateway6 (validation leaves at most one).
+	// The gateways' default routes come first, then the routes in their
+	// order. A default route takes the style's form: netplan's
+	// "to: default"; or, portable, a route to 0.0.0.0/0 for IPv4 and
+	// gateway6 for IPv6 (validation leaves at most one).
 	portable6 := func(via netip.Addr) bool { return style == DefaultRoutePortable && via.Is6() }
 	for _, gw := range c.Gateways {
 		if portable6(gw) {
@@ -51,13 +52,13 @@ func ethernet(p plan, style DefaultRouteStyle) netplan.Ethernet {
 		e.Routes = append(e.Routes, netplan.Route{To: defaultTo(style), Via: gw.String()})
 	}
 	for _, r := range c.Routes {
-		out := netplan.Route{To: r.To.String(), Via: r.Via.String()}
-		if r.IsDefault() {
-			if portable6(r.Via) {
-				e.Gateway6 = r.Via.String()
-				continue
-			}
-			out.To = defaultTo(style)
+		if r.IsDefault() && portable6(r.Via) {
+			e.Gateway6 = r.Via.String()
+			continue
+		}
+		out := netplan.Route{To: defaultTo(style), Via: r.Via.String()}
+		if !r.IsDefault() {
+			out.To = r.To.String()
 		}
 		if r.Metric != nil {
 			m := *r.Metric
