@@ -503,21 +503,20 @@ func TestAdversarialResolvers(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			spec := advSpec()
 			spec.Networks[1].MAC = netconfig.MAC{}
-			status := netconfig.StatusResolverFunc(func(networks []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-				return netconfig.NetworkStatus{NetworkName: c.Value, Interface: c.Value, MAC: netconfig.MustParseMAC("02:00:00:aa:bb:cc")}, i == 1
-			})
+			status := netconfig.StatusMap{"external": {NetworkName: c.Value, Interface: c.Value, MAC: netconfig.MustParseMAC("02:00:00:aa:bb:cc")}}
 			res, err := netconfig.Build(spec, netconfig.WithNetworkStatus(status))
 			require.NoError(t, err)
 			assert.Equal(t, c.Value, res.Interfaces[1].PodInterface)
 			assert.Equal(t, "vms/ext-net", res.Interfaces[1].NetworkName, "the spec's attachment wins")
-			assert.Equal(t, netconfig.MACFromNetworkStatus, res.Interfaces[1].MACSource)
+			assert.Equal(t, netconfig.MACFromNetworkStatus, res.Interfaces[1].MACOrigin)
+			assert.Equal(t, c.Value, res.Interfaces[1].MACDetail, "the pod interface is the detail")
 			hostile.RequireFlat(t, res.YAML, advFlat())
 		})
 	}
 	t.Run("multicast MAC from a resolver", func(t *testing.T) {
 		spec := advSpec()
 		spec.Networks[1].MAC = netconfig.MAC{}
-		_, err := netconfig.Build(spec, netconfig.WithMACResolver(netconfig.MACMap{"external": {0x01, 0, 0x5e, 0, 0, 1}}))
+		_, err := netconfig.Build(spec, netconfig.WithMACResolver(netconfig.MACTable{"external": {MAC: netconfig.MAC{0x01, 0, 0x5e, 0, 0, 1}}}))
 		var invalid *netconfig.ValidationError
 		require.True(t, errors.As(err, &invalid), "%v", err)
 		require.Len(t, invalid.Errors, 1)

@@ -2,60 +2,56 @@ package netconfig
 
 import (
 	"fmt"
+
+	"github.com/guestnet/guestnet/netconfig/netplan"
 )
 
 // Build turns a VM's network specs into the netplan v2 network config of
 // its guest. It runs three stages over plain values, each in its own file:
 //
-//  1. resolve (resolve.go): decide for each network, in VM order, its role
-//     (pod network, Multus attachment, or skipped), its guest interface
-//     name, and how the guest NIC is matched (by MAC, from the spec, the
-//     MAC resolver or the network status; or by name as a fallback);
-//  2. validate (validate.go): check the specs and the resolved plan, and
-//     collect every problem at once;
-//  3. render (render.go): write the typed netplan model and its YAML.
+//  1. resolve (resolve.go): ask the status resolver, once, for the network
+//     status of all networks; then decide for each network, in VM order,
+//     its role (pod network, Multus attachment, or skipped), its guest
+//     interface name, and how the guest NIC is matched: by a MAC, which
+//     Result.Interfaces reports with its origin (the spec, the MAC
+//     resolver, or the network status), or by name as a fallback;
+//  2. validate (validate.go, with ipconfig.go, acrossnetworks.go and
+//     text.go): check the specs and the resolved plan, and collect every
+//     problem at once;
+//  3. render (render.go): build the typed netplan model, which
+//     netplan.Marshal writes as YAML.
 //
-// Invalid input returns an *ValidationError listing every problem with
-// the path of its field, and an empty Result: nothing partial is emitted.
-// A Spec past one of the limits MaxNetworks, MaxListLength and
-// MaxTextLength is refused with the fields past them only, before anything
-// else is checked.
+// Invalid input returns a *ValidationError listing every problem as a
+// *field.Error with the path of its field (under WithFieldPath's path,
+// when one is given), and an empty Result: nothing partial is emitted. A Spec past one of the limits MaxNetworks,
+// MaxListLength and MaxTextLength is refused with the fields past them
+// only, before anything else is checked or any resolver is asked.
+//
 // Build does no I/O, keeps no state and does not modify spec, so it is
 // safe to call from many goroutines at once; the same input always gives
 // the same bytes.
 func Build(spec Spec, opts ...Option) (Result, error) {
 	var o options
-	if len(opts) > 0 {
-		// The options write through a pointer that escapes; only a build
-		// given options pays for the allocation.
-		po := new(options)
-		for _, opt := range opts {
-			if opt != nil {
-				opt(po)
-			}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
 		}
-		o = *po
 	}
 
 	// Input past a limit (limits.go) is refused before any work whose cost
 	// grows with it.
-	if errs := limitErrors(spec); len(errs) > 0 {
+	if errs := limitErrors(spec, o.path); len(errs) > 0 {
 		return Result{}, &ValidationError{Errors: errs}
 	}
 
-	ifaces := make([]Interface, len(spec.Networks))
-	var planBuf [shortList]plan // a typical VM's plans stay on the stack
-	plans := planBuf[:0]
-	if len(spec.Networks) > len(planBuf) {
-		plans = make([]plan, 0, len(spec.Networks))
-	}
-	plans, warnings := resolve(spec, o, ifaces, plans)
+	plans, ifaces, warnings := resolve(spec, o)
 	errs, warnings := validate(spec, plans, o, warnings)
 	if len(errs) > 0 {
 		return Result{}, &ValidationError{Errors: errs}
 	}
 
-	cfg, out, err := render(plans, o)
+	cfg := render(plans, o.defaultRoute)
+	out, err := netplan.Marshal(cfg)
 	if err != nil {
 		// The model holds only strings that validation has checked, so
 		// this cannot happen; it is reported rather than hidden all the

@@ -131,29 +131,23 @@ func TestNetworkStatus(t *testing.T) {
 		spec.Networks[i].Source = netconfig.SourceUnspecified
 		spec.Networks[i].NetworkName = ""
 	}
-	statusOf := func(st map[string]netconfig.NetworkStatus) netconfig.Option {
-		return netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(nets []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-			s, ok := st[nets[i].Name]
-			return s, ok
-		}))
-	}
 	tests := []struct {
 		name       string
-		status     map[string]netconfig.NetworkStatus
+		status     netconfig.StatusMap
 		configured bool
 		role       netconfig.Role
 		warning    netconfig.WarningCode
 	}{
 		{name: "no resolver: first creation", configured: true, role: netconfig.RoleSecondary},
-		{name: "no entry yet: first creation", status: map[string]netconfig.NetworkStatus{}, configured: true, role: netconfig.RoleSecondary},
-		{name: "an entry naming an attachment", status: map[string]netconfig.NetworkStatus{"external": {NetworkName: "vms/ext-net", Interface: "pod1234"}}, configured: true, role: netconfig.RoleSecondary},
-		{name: "an entry naming none: not Multus", status: map[string]netconfig.NetworkStatus{"external": {Interface: "eth0"}}, role: netconfig.RoleSkipped, warning: netconfig.WarningNotMultusAttachment},
+		{name: "no entry yet: first creation", status: netconfig.StatusMap{}, configured: true, role: netconfig.RoleSecondary},
+		{name: "an entry naming an attachment", status: netconfig.StatusMap{"external": {NetworkName: "vms/ext-net", Interface: "pod1234"}}, configured: true, role: netconfig.RoleSecondary},
+		{name: "an entry naming none: not Multus", status: netconfig.StatusMap{"external": {Interface: "eth0"}}, role: netconfig.RoleSkipped, warning: netconfig.WarningNotMultusAttachment},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var opts []netconfig.Option
 			if tt.status != nil {
-				opts = append(opts, statusOf(tt.status))
+				opts = append(opts, netconfig.WithNetworkStatus(tt.status))
 			}
 			res, err := netconfig.Build(spec, opts...)
 			require.NoError(t, err)
@@ -172,28 +166,50 @@ func TestNetworkStatus(t *testing.T) {
 	}
 }
 
-func TestMACSources(t *testing.T) {
+// TestMACOrigins checks where each NIC's MAC comes from (the spec, else a
+// MAC resolver, else the network status for the bridge and sriov
+// bindings) and that Result.Interfaces says so: the resolver's Origin and
+// Detail as given (an empty Origin as MACFromResolver), the network
+// status's as MACFromNetworkStatus with the pod interface as detail, the
+// spec's as MACFromSpec.
+func TestMACOrigins(t *testing.T) {
 	specMAC := netconfig.MustParseMAC("02:00:00:aa:bb:cc")
 	other := netconfig.MustParseMAC("02:00:00:11:22:33")
 	statusMAC := netconfig.MustParseMAC("02:00:00:44:55:66")
-	status := netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(nets []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-		return netconfig.NetworkStatus{NetworkName: "vms/ext-net", MAC: statusMAC}, nets[i].Name == "external"
-	}))
+	status := netconfig.WithNetworkStatus(netconfig.StatusMap{"external": {NetworkName: "vms/ext-net", Interface: "pod6f4e3a1b2c9", MAC: statusMAC}})
+	resolver := func(r netconfig.ResolvedMAC) netconfig.Option {
+		return netconfig.WithMACResolver(netconfig.MACTable{"external": r})
+	}
 	tests := []struct {
 		name     string
 		specMAC  netconfig.MAC
 		binding  string
 		opts     []netconfig.Option
 		want     netconfig.MAC
-		source   netconfig.MACSource
+		origin   netconfig.MACOrigin
+		detail   string
 		warnings []netconfig.WarningCode
 	}{
-		{name: "spec", specMAC: specMAC, binding: "bridge", want: specMAC, source: netconfig.MACFromSpec},
-		{name: "resolver", binding: "bridge", opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"external": other}), status}, want: other, source: netconfig.MACFromResolver},
-		{name: "spec wins over a disagreeing resolver", specMAC: specMAC, opts: []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"external": other})},
-			want: specMAC, source: netconfig.MACFromSpec, warnings: []netconfig.WarningCode{netconfig.WarningMACMismatch}},
-		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, source: netconfig.MACFromNetworkStatus},
-		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, source: netconfig.MACFromNetworkStatus},
+		{name: "spec", specMAC: specMAC, binding: "bridge", want: specMAC, origin: netconfig.MACFromSpec},
+		{name: "resolver", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other}), status}, want: other, origin: netconfig.MACFromResolver},
+		{name: "resolver: VMI status", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACFromVMIStatus, Detail: "domain, guest-agent"})},
+			want: other, origin: netconfig.MACFromVMIStatus, detail: "domain, guest-agent"},
+		{name: "resolver: VM template", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACFromVMTemplate, Detail: "spec.template.spec.domain.devices.interfaces[1].macAddress"})},
+			want: other, origin: netconfig.MACFromVMTemplate, detail: "spec.template.spec.domain.devices.interfaces[1].macAddress"},
+		{name: "resolver: pinned", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACPinned})},
+			want: other, origin: netconfig.MACPinned},
+		{name: "resolver: an empty origin is the resolver's", binding: "bridge", opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other, Detail: "by hand"})},
+			want: other, origin: netconfig.MACFromResolver, detail: "by hand"},
+		{name: "resolver: wins over the network status", binding: "bridge", opts: []netconfig.Option{status, resolver(netconfig.ResolvedMAC{MAC: other, Origin: netconfig.MACStatic})},
+			want: other, origin: netconfig.MACStatic},
+		{name: "resolver: an unset MAC is none", binding: "bridge", opts: []netconfig.Option{status, resolver(netconfig.ResolvedMAC{Origin: netconfig.MACStatic, Detail: "nothing"})},
+			want: statusMAC, origin: netconfig.MACFromNetworkStatus, detail: "pod6f4e3a1b2c9"},
+		{name: "spec wins over a disagreeing resolver", specMAC: specMAC, opts: []netconfig.Option{resolver(netconfig.ResolvedMAC{MAC: other})},
+			want: specMAC, origin: netconfig.MACFromSpec, warnings: []netconfig.WarningCode{netconfig.WarningMACMismatch}},
+		{name: "spec, and a resolver that agrees", specMAC: specMAC, opts: []netconfig.Option{status, resolver(netconfig.ResolvedMAC{MAC: specMAC, Origin: netconfig.MACFromVMIStatus, Detail: "domain"})},
+			want: specMAC, origin: netconfig.MACFromSpec},
+		{name: "network status with the bridge binding", binding: "bridge", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus, detail: "pod6f4e3a1b2c9"},
+		{name: "network status with the sriov binding", binding: "sriov", opts: []netconfig.Option{status}, want: statusMAC, origin: netconfig.MACFromNetworkStatus, detail: "pod6f4e3a1b2c9"},
 		{name: "network status ignored for other bindings", binding: "macvtap", opts: []netconfig.Option{status},
 			warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
 		{name: "nothing known", binding: "bridge", warnings: []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback}},
@@ -207,7 +223,8 @@ func TestMACSources(t *testing.T) {
 			require.NoError(t, err)
 			ifc := res.Interfaces[1]
 			assert.Equal(t, tt.want, ifc.MAC)
-			assert.Equal(t, tt.source, ifc.MACSource)
+			assert.Equal(t, tt.origin, ifc.MACOrigin)
+			assert.Equal(t, tt.detail, ifc.MACDetail)
 			e := res.Config.Network.Ethernets["eth1"]
 			if tt.want.IsValid() {
 				require.NotNil(t, e.Match)
@@ -290,7 +307,7 @@ func TestTooManyNameserversWarns(t *testing.T) {
 
 func TestBuildConcurrently(t *testing.T) {
 	spec := dualStackSpec()
-	opts := []netconfig.Option{netconfig.WithMACResolver(netconfig.MACMap{"legacy": netconfig.MustParseMAC("02:00:00:00:00:04")})}
+	opts := []netconfig.Option{netconfig.WithMACResolver(netconfig.MACTable{"legacy": {MAC: netconfig.MustParseMAC("02:00:00:00:00:04")}})}
 	want, err := netconfig.Build(spec, opts...)
 	require.NoError(t, err)
 	const workers = 16

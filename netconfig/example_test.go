@@ -74,7 +74,7 @@ func ExampleBuild_warnings() {
 }
 
 // Invalid input: every problem at once, each with its field path.
-func ExampleInvalidSpecError() {
+func ExampleValidationError() {
 	spec := netconfig.Spec{Networks: []netconfig.Network{
 		{Name: "default", Source: netconfig.SourcePod, IPConfig: &netconfig.IPConfig{
 			Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{netip.MustParsePrefix("10.0.2.2/24")},

@@ -178,9 +178,9 @@ func fuzzedSpec(ctrl, mode uint8, namespace, name, name2, source, nad, binding, 
 	}
 	fuzzed := len(spec.Networks)
 	n := netconfig.Network{Name: name, Source: netconfig.Source(source), NetworkName: nad, Binding: binding, PCIAddress: pci, IPConfig: c}
-	macs := netconfig.MACMap{}
+	macs := netconfig.MACTable{}
 	if ctrl&ctrlMACResolver != 0 {
-		macs[name] = mac
+		macs[name] = netconfig.ResolvedMAC{MAC: mac}
 	} else {
 		n.MAC = mac
 	}
@@ -204,27 +204,27 @@ func fuzzedSpec(ctrl, mode uint8, namespace, name, name2, source, nad, binding, 
 		opts = append(opts, netconfig.WithDefaultRouteStyle(netconfig.DefaultRouteNetplan))
 	}
 	if ctrl&ctrlStatus != 0 {
-		statuses := make([]netconfig.NetworkStatus, len(spec.Networks))
+		// By name: of networks that share one (which Build refuses), the
+		// first has its status.
+		statuses := netconfig.StatusMap{}
 		for i, nw := range spec.Networks {
+			if _, dup := statuses[nw.Name]; dup {
+				continue
+			}
 			switch {
 			case i == fuzzed && ctrl&ctrlNotMultus != 0:
-				statuses[i] = netconfig.NetworkStatus{Interface: "eth9", MAC: mac}
+				statuses[nw.Name] = netconfig.NetworkStatus{Interface: "eth9", MAC: mac}
 			case nw.Source == netconfig.SourcePod:
-				statuses[i] = netconfig.NetworkStatus{Default: true, Interface: "eth0", IPs: []netip.Addr{netip.MustParseAddr("10.244.0.5")}}
+				statuses[nw.Name] = netconfig.NetworkStatus{Default: true, Interface: "eth0", IPs: []netip.Addr{netip.MustParseAddr("10.244.0.5")}}
 			default:
 				st := mac
 				if i != fuzzed {
 					st[5] ^= 0x80 | byte(i) // the extra networks' own MACs
 				}
-				statuses[i] = netconfig.NetworkStatus{NetworkName: qualified(namespace, nw.NetworkName), Interface: fmt.Sprintf("net%d", i), MAC: st}
+				statuses[nw.Name] = netconfig.NetworkStatus{NetworkName: qualified(namespace, nw.NetworkName), Interface: fmt.Sprintf("net%d", i), MAC: st}
 			}
 		}
-		opts = append(opts, netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(_ []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-			if i < 0 || i >= len(statuses) {
-				return netconfig.NetworkStatus{}, false
-			}
-			return statuses[i], true
-		})))
+		opts = append(opts, netconfig.WithNetworkStatus(statuses))
 	}
 	if len(macs) > 0 {
 		opts = append(opts, netconfig.WithMACResolver(macs))
@@ -242,20 +242,24 @@ func ctrlOptions(spec netconfig.Spec, ctrl uint8) []netconfig.Option {
 		opts = append(opts, netconfig.WithDefaultRouteStyle(netconfig.DefaultRouteNetplan))
 	}
 	if ctrl&ctrlStatus != 0 {
-		opts = append(opts, netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(networks []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-			if i < 0 || i >= len(networks) || networks[i].Source != netconfig.SourceMultus {
-				return netconfig.NetworkStatus{}, false
+		opts = append(opts, netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(networks []netconfig.Network) map[string]netconfig.NetworkStatus {
+			statuses := map[string]netconfig.NetworkStatus{}
+			for i, n := range networks {
+				if _, dup := statuses[n.Name]; dup || n.Source != netconfig.SourceMultus {
+					continue
+				}
+				statuses[n.Name] = netconfig.NetworkStatus{
+					NetworkName: qualified(spec.Namespace, n.NetworkName),
+					Interface:   fmt.Sprintf("net%d", i),
+					MAC:         netconfig.MAC{0x0a, 0x58, 0, 0, byte(i >> 8), byte(i)},
+				}
 			}
-			return netconfig.NetworkStatus{
-				NetworkName: qualified(spec.Namespace, networks[i].NetworkName),
-				Interface:   fmt.Sprintf("net%d", i),
-				MAC:         netconfig.MAC{0x0a, 0x58, 0, 0, byte(i >> 8), byte(i)},
-			}, true
+			return statuses
 		})))
 	}
 	if ctrl&ctrlMACResolver != 0 {
-		opts = append(opts, netconfig.WithMACResolver(netconfig.MACResolverFunc(func(network string) (netconfig.MAC, bool) {
-			return netconfig.MAC{0x02, 0xfe, byte(len(network)), 0, 0, 1}, network != ""
+		opts = append(opts, netconfig.WithMACResolver(netconfig.MACResolverFunc(func(network string) (netconfig.ResolvedMAC, bool) {
+			return netconfig.ResolvedMAC{MAC: netconfig.MAC{0x02, 0xfe, byte(len(network)), 0, 0, 1}}, network != ""
 		})))
 	}
 	return opts

@@ -22,19 +22,15 @@ const (
 // know, and the options to build with.
 type scenario struct {
 	spec     netconfig.Spec
-	status   map[int]netconfig.NetworkStatus
-	macs     netconfig.MACMap
+	status   netconfig.StatusMap // by network name
+	macs     netconfig.MACTable
 	omitPod  bool
 	netplanR bool
 }
 
 func (s scenario) options() []netconfig.Option {
-	status := s.status
 	opts := []netconfig.Option{
-		netconfig.WithNetworkStatus(netconfig.StatusResolverFunc(func(_ []netconfig.Network, i int) (netconfig.NetworkStatus, bool) {
-			st, ok := status[i]
-			return st, ok
-		})),
+		netconfig.WithNetworkStatus(s.status),
 		netconfig.WithMACResolver(s.macs),
 	}
 	if s.omitPod {
@@ -55,8 +51,8 @@ func genScenario(t *rapid.T) scenario {
 	podAt := rapid.IntRange(-1, n-1).Draw(t, "podAt")
 	s := scenario{
 		spec:     netconfig.Spec{Namespace: rapid.SampledFrom([]string{"", "vms"}).Draw(t, "namespace")},
-		status:   map[int]netconfig.NetworkStatus{},
-		macs:     netconfig.MACMap{},
+		status:   netconfig.StatusMap{},
+		macs:     netconfig.MACTable{},
 		omitPod:  rapid.Bool().Draw(t, "omitPod"),
 		netplanR: rapid.Bool().Draw(t, "netplanRoutes"),
 	}
@@ -81,14 +77,14 @@ func genScenario(t *rapid.T) scenario {
 				nw.Source = netconfig.SourceMultus
 				nw.NetworkName = fmt.Sprintf("nad-%d", i)
 				if rapid.Bool().Draw(t, "hasStatus") {
-					s.status[i] = netconfig.NetworkStatus{NetworkName: "vms/" + nw.NetworkName, Interface: fmt.Sprintf("net%d", i)}
+					s.status[nw.Name] = netconfig.NetworkStatus{NetworkName: "vms/" + nw.NetworkName, Interface: fmt.Sprintf("net%d", i)}
 				}
 			default:
 				switch statusKind(rapid.IntRange(0, 2).Draw(t, "status")) {
 				case statusMultus:
-					s.status[i] = netconfig.NetworkStatus{NetworkName: fmt.Sprintf("vms/nad-%d", i), Interface: fmt.Sprintf("net%d", i)}
+					s.status[nw.Name] = netconfig.NetworkStatus{NetworkName: fmt.Sprintf("vms/nad-%d", i), Interface: fmt.Sprintf("net%d", i)}
 				case statusNotMultus:
-					s.status[i] = netconfig.NetworkStatus{Interface: fmt.Sprintf("tap%d", i)}
+					s.status[nw.Name] = netconfig.NetworkStatus{Interface: fmt.Sprintf("tap%d", i)}
 				}
 			}
 			nw.Binding = rapid.SampledFrom([]string{"", netconfig.BindingBridge, netconfig.BindingSRIOV, "macvtap"}).Draw(t, "binding")
@@ -98,11 +94,11 @@ func genScenario(t *rapid.T) scenario {
 		case 1:
 			nw.MAC = mac(i, 0)
 		case 2:
-			s.macs[nw.Name] = mac(i, 0)
+			s.macs[nw.Name] = netconfig.ResolvedMAC{MAC: mac(i, 0)}
 		case 3:
-			if st, ok := s.status[i]; ok {
+			if st, ok := s.status[nw.Name]; ok {
 				st.MAC = mac(i, 0)
-				s.status[i] = st
+				s.status[nw.Name] = st
 			}
 		}
 		s.spec.Networks = append(s.spec.Networks, nw)

@@ -35,27 +35,18 @@ const (
 	MaxTextLength = 1024
 )
 
-// limitErrors returns an error for each field of spec past a limit. It
-// allocates nothing for a spec within the limits: the paths are built only
-// for errors.
-func limitErrors(spec Spec) field.ErrorList {
-	if !pastLimits(spec) {
-		return nil
-	}
-	return limitProblems(spec)
-}
-
-// limitProblems lists each field of spec past a limit.
-func limitProblems(spec Spec) field.ErrorList {
+// limitErrors returns an error for each field of spec past a limit, in
+// one pass over the spec, under root (WithFieldPath's path). It allocates
+// nothing for a spec within the limits: paths are made only for errors.
+func limitErrors(spec Spec, root *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	if len(spec.Namespace) > MaxTextLength {
-		errs = append(errs, field.TooLong(field.NewPath("namespace"), "", MaxTextLength))
+		errs = append(errs, field.TooLong(root.Child("namespace"), "", MaxTextLength))
 	}
 	if len(spec.Networks) > MaxNetworks {
 		// Each network is not looked at: there may be millions.
-		return append(errs, field.TooMany(field.NewPath("networks"), len(spec.Networks), MaxNetworks))
+		return append(errs, field.TooMany(root.Child("networks"), len(spec.Networks), MaxNetworks))
 	}
-	network := func(i int) *field.Path { return field.NewPath("networks").Index(i) }
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
 		for _, f := range [...]struct {
@@ -63,70 +54,38 @@ func limitProblems(spec Spec) field.ErrorList {
 			text string
 		}{{"name", n.Name}, {"source", string(n.Source)}, {"networkName", n.NetworkName}, {"binding", n.Binding}, {"pciAddress", n.PCIAddress}} {
 			if len(f.text) > MaxTextLength {
-				errs = append(errs, field.TooLong(network(i).Child(f.name), "", MaxTextLength))
+				errs = append(errs, field.TooLong(networkPath(root, i).Child(f.name), "", MaxTextLength))
 			}
 		}
 		c := n.IPConfig
 		if c == nil {
 			continue
 		}
-		ip := func() *field.Path { return network(i).Child("ipConfig") }
 		if len(c.Mode) > MaxTextLength {
-			errs = append(errs, field.TooLong(ip().Child("mode"), "", MaxTextLength))
+			errs = append(errs, field.TooLong(networkPath(root, i).Child("ipConfig", "mode"), "", MaxTextLength))
 		}
 		for _, l := range [...]struct {
-			names [2]string
+			names []string // under ipConfig
 			n     int
 		}{
-			{[2]string{"addresses"}, len(c.Addresses)},
-			{[2]string{"gateways"}, len(c.Gateways)},
-			{[2]string{"routes"}, len(c.Routes)},
-			{[2]string{"nameservers", "addresses"}, len(c.Nameservers.Addresses)},
-			{[2]string{"nameservers", "search"}, len(c.Nameservers.Search)},
+			{[]string{"addresses"}, len(c.Addresses)},
+			{[]string{"gateways"}, len(c.Gateways)},
+			{[]string{"routes"}, len(c.Routes)},
+			{[]string{"nameservers", "addresses"}, len(c.Nameservers.Addresses)},
+			{[]string{"nameservers", "search"}, len(c.Nameservers.Search)},
 		} {
 			if l.n > MaxListLength {
-				p := ip().Child(l.names[0])
-				if l.names[1] != "" {
-					p = p.Child(l.names[1])
-				}
-				errs = append(errs, field.TooMany(p, l.n, MaxListLength))
+				errs = append(errs, field.TooMany(networkPath(root, i).Child("ipConfig", l.names...), l.n, MaxListLength))
 			}
 		}
-		if len(c.Nameservers.Search) <= MaxListLength {
-			for j, d := range c.Nameservers.Search {
-				if len(d) > MaxTextLength {
-					errs = append(errs, field.TooLong(ip().Child("nameservers", "search").Index(j), "", MaxTextLength))
-				}
+		if len(c.Nameservers.Search) > MaxListLength {
+			continue // the domains of a list past its limit are not looked at
+		}
+		for j, d := range c.Nameservers.Search {
+			if len(d) > MaxTextLength {
+				errs = append(errs, field.TooLong(networkPath(root, i).Child("ipConfig", "nameservers", "search").Index(j), "", MaxTextLength))
 			}
 		}
 	}
 	return errs
-}
-
-// pastLimits reports whether anything in spec is past a limit: the quick
-// check that lets valid input skip limitErrors's detailed one.
-func pastLimits(spec Spec) bool {
-	if len(spec.Namespace) > MaxTextLength || len(spec.Networks) > MaxNetworks {
-		return true
-	}
-	for i := range spec.Networks {
-		n := &spec.Networks[i]
-		if max(len(n.Name), len(n.Source), len(n.NetworkName), len(n.Binding), len(n.PCIAddress)) > MaxTextLength {
-			return true
-		}
-		c := n.IPConfig
-		if c == nil {
-			continue
-		}
-		if len(c.Mode) > MaxTextLength ||
-			max(len(c.Addresses), len(c.Gateways), len(c.Routes), len(c.Nameservers.Addresses), len(c.Nameservers.Search)) > MaxListLength {
-			return true
-		}
-		for _, d := range c.Nameservers.Search {
-			if len(d) > MaxTextLength {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -2,6 +2,8 @@ package netconfig_test
 
 import (
 	"bytes"
+	"encoding"
+	"encoding/json"
 	"fmt"
 	"net"
 	"regexp"
@@ -127,4 +129,48 @@ func FuzzParseMAC(f *testing.F) {
 			t.Fatalf("ParseMAC(%q) = %v, which does not round-trip: %v, %v", s, m, back, err)
 		}
 	})
+}
+
+// MAC is text in JSON, YAML and any encoder that honours these.
+var (
+	_ encoding.TextMarshaler   = netconfig.MAC{}
+	_ encoding.TextAppender    = netconfig.MAC{}
+	_ encoding.TextUnmarshaler = (*netconfig.MAC)(nil)
+)
+
+// TestMACTextRoundTrip: MarshalText writes String's text, AppendText
+// appends it to what the buffer held, and UnmarshalText reads it back as
+// the same MAC (the zero MAC as empty text, and back).
+func TestMACTextRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var m netconfig.MAC
+		copy(m[:], rapid.SliceOfN(rapid.Byte(), 6, 6).Draw(t, "mac"))
+		text, err := m.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, m.String(), string(text))
+		prefix := []byte(rapid.StringN(0, 4, 4).Draw(t, "prefix"))
+		appended, err := m.AppendText(bytes.Clone(prefix))
+		require.NoError(t, err)
+		require.Equal(t, string(prefix)+m.String(), string(appended))
+		back := netconfig.MAC{0xff} // UnmarshalText overwrites what was there
+		require.NoError(t, back.UnmarshalText(text))
+		require.Equal(t, m, back)
+	})
+}
+
+func TestMACUnmarshalText(t *testing.T) {
+	var m netconfig.MAC
+	require.NoError(t, m.UnmarshalText([]byte("02-00-00-AA-BB-CC")))
+	assert.Equal(t, netconfig.MustParseMAC("02:00:00:aa:bb:cc"), m)
+	err := m.UnmarshalText([]byte("02:00:00:aa:bb"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "six pairs")
+	assert.Equal(t, netconfig.MustParseMAC("02:00:00:aa:bb:cc"), m, "a failed UnmarshalText leaves the MAC as it was")
+
+	js, err := json.Marshal(struct{ MAC netconfig.MAC }{m})
+	require.NoError(t, err)
+	assert.Equal(t, `{"MAC":"02:00:00:aa:bb:cc"}`, string(js))
+	var back struct{ MAC netconfig.MAC }
+	require.NoError(t, json.Unmarshal(js, &back))
+	assert.Equal(t, m, back.MAC)
 }

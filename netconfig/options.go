@@ -1,5 +1,7 @@
 package netconfig
 
+import "k8s.io/apimachinery/pkg/util/validation/field"
+
 // Option configures Build.
 type Option func(*options)
 
@@ -8,6 +10,9 @@ type options struct {
 	macs         MACResolver
 	omitPod      bool
 	defaultRoute DefaultRouteStyle
+	// path is where the Spec sits in the caller's object; nil is the
+	// Spec's own root.
+	path *field.Path
 }
 
 // DefaultRouteStyle is how default routes are written.
@@ -29,14 +34,16 @@ const (
 	DefaultRouteNetplan
 )
 
-// WithNetworkStatus makes Build consult r for each network's Multus status:
-// whether the network is a Multus attachment, and the pod interface's MAC.
+// WithNetworkStatus makes Build ask r, once, for the Multus status of all
+// the VM's networks: whether each is a Multus attachment, its pod
+// interface, and that interface's MAC.
 func WithNetworkStatus(r StatusResolver) Option {
 	return func(o *options) { o.status = r }
 }
 
-// WithMACResolver makes Build ask r for the MAC of networks whose spec sets
-// none.
+// WithMACResolver makes Build ask r for the MAC of each network, which it
+// uses when the spec sets none; Result.Interfaces reports the origin and
+// detail r gave with it.
 func WithMACResolver(r MACResolver) Option {
 	return func(o *options) { o.macs = r }
 }
@@ -53,4 +60,16 @@ func WithoutPodNetwork() Option {
 // is DefaultRoutePortable.
 func WithDefaultRouteStyle(s DefaultRouteStyle) Option {
 	return func(o *options) { o.defaultRoute = s }
+}
+
+// WithFieldPath puts every path that Build reports, in its errors and in
+// Warning.Field, under p: the path of the Spec's fields in the caller's
+// own object. With field.NewPath("spec", "template", "spec") a gateway's
+// error is at spec.template.spec.networks[1].ipConfig.gateways[0], and
+// the namespace's at spec.template.spec.namespace; a nil p (the default)
+// leaves them at the Spec's own root, networks[1].ipConfig.gateways[0].
+// A detail that refers to another network by its index ("networks[0]
+// has the same name") names it relative to p.
+func WithFieldPath(p *field.Path) Option {
+	return func(o *options) { o.path = p }
 }

@@ -3,49 +3,39 @@ package netconfig
 import (
 	"fmt"
 	"strconv"
-	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// plan is what resolve decided for one network.
+// plan is what resolve decided for one network; plans are in VM order,
+// plans[i] for spec.Networks[i].
 type plan struct {
 	// Interface is the network's element of Result.Interfaces, which
 	// resolve fills in.
 	*Interface
-	// index is the network's position in Spec.Networks.
-	index int
 	// ip is the IP config that applies: the spec's, or DHCP for a pod
 	// network given none. It is nil when the NIC is not configured.
 	ip *IPConfig
 }
 
 // resolve decides, for each network in VM order, its role, its guest
-// interface name and how its NIC is matched. It fills in ifaces, one per
-// network, and appends the plans to plans, which Build keeps on its stack
-// for a typical VM.
-func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []Warning) {
-	// Room for a warning per network and two more, so that the warnings
-	// of a typical VM take one allocation.
-	warnings := make([]Warning, 0, len(spec.Networks)+2)
-	var dhcp *IPConfig // the pod network's IP config when it has none
-	// The names resolve makes (eth0, vms/storage-net, ...) share one
-	// arena, a strings.Builder, whose strings stay valid as it grows.
-	var names strings.Builder
-	size := 0
-	for i, n := range spec.Networks {
-		size += len("eth") + digits(i) + len(spec.Namespace) + 1 + len(n.NetworkName)
-	}
-	names.Grow(size)
+// interface name and how its NIC is matched. It asks the status resolver
+// once, for all networks, and returns the plans, the Interfaces they fill
+// in, and warnings.
+func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
+	ifaces := make([]Interface, len(spec.Networks))
+	plans := make([]plan, len(spec.Networks))
+	var warnings []Warning
 	var statuses map[string]NetworkStatus
 	if o.status != nil {
 		statuses = o.status.NetworkStatuses(spec.Networks)
 	}
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
-		plans = append(plans, plan{Interface: &ifaces[i], index: i})
-		p := &plans[len(plans)-1]
-		path := newPath(segNetworks).Index(i)
+		p := &plans[i]
+		p.Interface = &ifaces[i]
 		p.Network = n.Name
-		p.Name = guestInterfaceName(&names, i)
+		p.Name = "eth" + strconv.Itoa(i)
 		p.PCIAddress = n.PCIAddress
 		if n.Source == SourceMultus {
 			p.NetworkName = QualifyAttachment(spec.Namespace, n.NetworkName)
@@ -65,15 +55,12 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 			case o.omitPod:
 				if n.IPConfig != nil {
 					warnings = append(warnings, Warning{
-						Code: WarningIPConfigIgnored, Network: n.Name, Field: path.Child(segIPConfig).String(),
+						Code: WarningIPConfigIgnored, Network: n.Name, Field: networkPath(o.path, i).Child("ipConfig").String(),
 						Message: "the pod network is left out of the output, so its IP config is not written",
 					})
 				}
 			case n.IPConfig == nil:
-				if dhcp == nil {
-					dhcp = &IPConfig{Mode: ModeDHCP}
-				}
-				p.ip = dhcp
+				p.ip = &IPConfig{Mode: ModeDHCP}
 			default:
 				p.ip = n.IPConfig
 			}
@@ -84,12 +71,15 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 			if n.IPConfig != nil {
 				msg += "; its IP config is not written"
 			}
-			warnings = append(warnings, Warning{Code: WarningNotMultusAttachment, Network: n.Name, Field: path.String(), Message: msg})
+			warnings = append(warnings, Warning{Code: WarningNotMultusAttachment, Network: n.Name, Field: networkPath(o.path, i).String(), Message: msg})
 		}
 		p.Configured = p.ip != nil
 
-		if w, ok := resolveMAC(p, n, path, &o, &status, hasStatus); ok {
-			warnings = append(warnings, w)
+		if other, overridden := resolveMAC(p, n, o.macs, &status, hasStatus); overridden {
+			warnings = append(warnings, Warning{
+				Code: WarningMACMismatch, Network: n.Name, Field: networkPath(o.path, i).Child("macAddress").String(),
+				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s (from the %s); the spec's MAC is used", n.MAC, other.MAC, other.Origin),
+			})
 		}
 		if !p.Configured {
 			continue
@@ -100,7 +90,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 		}
 		p.Match = MatchName
 		warnings = append(warnings, Warning{
-			Code: WarningInterfaceNameFallback, Network: n.Name, Field: path.Child(segMACAddress).String(),
+			Code: WarningInterfaceNameFallback, Network: n.Name, Field: networkPath(o.path, i).Child("macAddress").String(),
 			Message: fmt.Sprintf("no MAC is known for this network, so its NIC is matched by the name %s "+
 				"(its position among the VM's NICs); guests that name NICs predictably (enp1s0, ens4, ...) "+
 				"have no %s and leave it unconfigured, unless booted with net.ifnames=0: "+
@@ -108,7 +98,7 @@ func resolve(spec Spec, o options, ifaces []Interface, plans []plan) ([]plan, []
 				p.Name, p.Name),
 		})
 	}
-	return plans, warnings
+	return plans, ifaces, warnings
 }
 
 // role decides what a network is to the guest.
@@ -129,13 +119,14 @@ func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
 	return RoleSecondary
 }
 
-// resolveMAC picks the NIC's MAC: the spec's, else the MAC resolver's, else
-// the network status's for bindings that hand the pod interface's MAC to
-// the guest. It returns a warning when the spec and a resolver disagree.
-func resolveMAC(p *plan, n *Network, path fieldPath, o *options, status *NetworkStatus, hasStatus bool) (Warning, bool) {
+// resolveMAC picks the NIC's MAC and notes where it came from: the spec's,
+// else the MAC resolver's, else the network status's for bindings that
+// hand the pod interface's MAC to the guest. When the spec's MAC overrides
+// a different one from the resolver, it returns that one and true.
+func resolveMAC(p *plan, n *Network, macs MACResolver, status *NetworkStatus, hasStatus bool) (ResolvedMAC, bool) {
 	var fromResolver ResolvedMAC
-	if o.macs != nil {
-		if r, ok := o.macs.ResolveMAC(n.Name); ok && r.MAC.IsValid() {
+	if macs != nil {
+		if r, ok := macs.ResolveMAC(n.Name); ok && r.MAC.IsValid() {
 			fromResolver = r
 			if fromResolver.Origin == "" {
 				fromResolver.Origin = MACFromResolver
@@ -145,46 +136,18 @@ func resolveMAC(p *plan, n *Network, path fieldPath, o *options, status *Network
 	switch {
 	case n.MAC.IsValid():
 		p.MAC, p.MACOrigin = n.MAC, MACFromSpec
-		if fromResolver.MAC.IsValid() && fromResolver.MAC != n.MAC {
-			return Warning{
-				Code: WarningMACMismatch, Network: n.Name, Field: path.Child(segMACAddress).String(),
-				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s (from the %s); the spec's MAC is used", n.MAC, fromResolver.MAC, fromResolver.Origin),
-			}, true
-		}
+		return fromResolver, fromResolver.MAC.IsValid() && fromResolver.MAC != n.MAC
 	case fromResolver.MAC.IsValid():
 		p.MAC, p.MACOrigin, p.MACDetail = fromResolver.MAC, fromResolver.Origin, fromResolver.Detail
 	case hasStatus && status.MAC.IsValid() && (n.Binding == BindingBridge || n.Binding == BindingSRIOV):
 		p.MAC, p.MACOrigin, p.MACDetail = status.MAC, MACFromNetworkStatus, status.Interface
 	}
-	return Warning{}, false
+	return ResolvedMAC{}, false
 }
 
-// guestInterfaceName is the name of the guest NIC at position i among the
-// VM's NICs: eth0 for the first, eth1 for the second, and so on. It is
-// written to arena.
-func guestInterfaceName(arena *strings.Builder, i int) string {
-	start := arena.Len()
-	arena.WriteString("eth")
-	var b [20]byte
-	arena.Write(strconv.AppendInt(b[:0], int64(i), 10))
-	return arena.String()[start:]
-}
-
-// digits is the number of decimal digits of i ≥ 0.
-func digits(i int) int {
-	n := 1
-	for ; i >= 10; i /= 10 {
-		n++
-	}
-	return n
-}
-
-// macPath is the field the chosen MAC came from, for error messages: the
-// spec's macAddress, or the network for a MAC from outside the spec.
-func (p plan) macPath() fieldPath {
-	path := newPath(segNetworks).Index(p.index)
-	if p.MACOrigin == MACFromSpec {
-		return path.Child(segMACAddress)
-	}
-	return path
+// networkPath is the path of networks[i] under root, WithFieldPath's path
+// (nil for the Spec's own root). Build makes paths only for errors and
+// warnings.
+func networkPath(root *field.Path, i int) *field.Path {
+	return root.Child("networks").Index(i)
 }

@@ -323,7 +323,7 @@ func TestValidSpecsPass(t *testing.T) {
 	}
 }
 
-func TestInvalidSpecErrorMessage(t *testing.T) {
+func TestValidationErrorMessage(t *testing.T) {
 	spec := seedSpec()
 	ext(&spec).Gateways = []netip.Addr{ip("10.0.0.1")}
 	ext(&spec).MTU = 1
