@@ -218,7 +218,7 @@ func TestInvalidInput(t *testing.T) {
 			name:  "a network status that is not JSON",
 			stdin: "[{",
 			args:  []string{"--spec", specs + "seed.yaml", "--network-status", "-"},
-			want:  []string{"error: metadata.annotations[k8s.v1.cni.cncf.io/network-status]: Invalid value: want a JSON array of network status objects"},
+			want:  []string{"error: --network-status -: metadata.annotations[k8s.v1.cni.cncf.io/network-status]: Invalid value: want a JSON array of network status objects"},
 		},
 		{
 			name:  "a network status that is not a Pod",

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 
 	"github.com/guestnet/guestnet/cloudinit"
@@ -358,6 +359,17 @@ func calls(in *inputs) []call {
 		{[]string{"netconfig.StatusResolverFunc.NetworkStatuses", "netconfig.MACResolverFunc.ResolveMAC"}, func() any {
 			return build(netconfig.WithNetworkStatus(in.statusFunc), netconfig.WithMACResolver(in.macFunc))
 		}},
+		{[]string{"netconfig.StatusMap.NetworkStatuses", "netconfig.WithFieldPath"}, func() any {
+			statuses := netconfig.StatusMap(in.statusResolver.NetworkStatuses(in.spec.Networks))
+			return build(netconfig.WithNetworkStatus(statuses), netconfig.WithFieldPath(field.NewPath("spec", "template", "spec")))
+		}},
+		{[]string{"netconfig.Network.IsPodNetwork", "netconfig.QualifyAttachment"}, func() any {
+			var pod []bool
+			for i := range in.spec.Networks {
+				pod = append(pod, in.spec.Networks[i].IsPodNetwork())
+			}
+			return []any{pod, netconfig.QualifyAttachment("vms", "ext-net"), netconfig.QualifyAttachment("vms", "other/ext-net")}
+		}},
 		{[]string{"netconfig.MACResolverFunc.ResolveMAC", "netconfig.MACTable.ResolveMAC"}, func() any {
 			return []any{build(netconfig.WithMACResolver(in.resolverFunc)), build(netconfig.WithMACResolver(in.table))}
 		}},
@@ -378,10 +390,12 @@ func calls(in *inputs) []call {
 			return []any{m, errText(err), errText(bad), netconfig.MustParseMAC("52:54:00:12:34:56")}
 		}},
 		{[]string{"netconfig.MAC.AppendText", "netconfig.MAC.IsLocallyAdministered", "netconfig.MAC.IsMulticast",
-			"netconfig.MAC.IsValid", "netconfig.MAC.Problem", "netconfig.MAC.String"}, func() any {
+			"netconfig.MAC.IsValid", "netconfig.MAC.Problem", "netconfig.MAC.String", "netconfig.MAC.MarshalText", "netconfig.MAC.UnmarshalText"}, func() any {
 			m := in.mac
+			var back netconfig.MAC
+			err := back.UnmarshalText(must(m.MarshalText()))
 			return []any{string(must(m.AppendText([]byte("mac=")))), m.IsLocallyAdministered(), m.IsMulticast(), m.IsValid(), m.Problem(), m.String(),
-				netconfig.MAC{}.Problem()}
+				netconfig.MAC{}.Problem(), back, errText(err)}
 		}},
 		{[]string{"netconfig.Route.IsDefault"}, func() any { return []bool{in.route.IsDefault(), netconfig.Route{}.IsDefault()} }},
 		{[]string{"netconfig.Warning.String"}, func() any {
