@@ -1,7 +1,8 @@
-// Command ratios reads `go test -bench` output of netconfig's BenchmarkRender
-// and BenchmarkBatch and prints, from that one run, the median of each
-// figure and each reference's ratio to guestnet's, then checks the
-// targets of issue 5. internal/bench/run.sh runs it.
+// Command ratios reads `go test -bench` output of internal/bench's
+// BenchmarkRender, BenchmarkReconcile and BenchmarkBatch and prints, from
+// that one run, the median of each figure and each reference's ratio to
+// guestnet's, then checks the speed targets. internal/bench/run.sh runs
+// it.
 //
 // Medians are the center benchstat reports; the ratios divide medians of
 // the same run.
@@ -25,7 +26,7 @@ func main() {
 // key names one benchmark: its vm, implementation and GOMAXPROCS.
 type key struct{ vm, impl, procs string }
 
-var line = regexp.MustCompile(`^Benchmark(Render|Batch)(?:/vm=([^/]+)/impl=(\S+?))?(?:-(\d+))?\s+\d+\s+(.*)$`)
+var line = regexp.MustCompile(`^Benchmark(Render|Reconcile|Batch)(?:/vm=([^/]+)/impl=(\S+?))?(?:-(\d+))?\s+\d+\s+(.*)$`)
 
 func run(in io.Reader, out io.Writer) int {
 	samples := map[key]map[string][]float64{}
@@ -37,6 +38,9 @@ func run(in io.Reader, out io.Writer) int {
 			continue
 		}
 		k := key{m[2], m[3], m[4]}
+		if m[1] == "Reconcile" {
+			k.vm = "reconcile " + k.vm
+		}
 		if m[1] == "Batch" {
 			k = key{"batch10000", "guestnet", m[4]}
 		}
@@ -66,13 +70,13 @@ func run(in io.Reader, out io.Writer) int {
 	}
 
 	fmt.Fprintln(out, "Medians, and each reference's ratio to guestnet's figure (reference ÷ guestnet):")
-	fmt.Fprintf(out, "%-16s %-9s %12s %10s %10s %12s %8s %8s %8s\n", "vm", "impl", "ns/op", "B/op", "allocs/op", "ns/network", "× time", "× B", "× allocs")
+	fmt.Fprintf(out, "%-26s %-9s %12s %10s %10s %12s %8s %8s %8s\n", "vm", "impl", "ns/op", "B/op", "allocs/op", "ns/network", "× time", "× B", "× allocs")
 	for _, k := range order {
 		if k.vm == "batch10000" {
 			continue
 		}
 		g := key{k.vm, "guestnet", k.procs}
-		fmt.Fprintf(out, "%-16s %-9s %12.0f %10.0f %10.0f %12.0f", k.vm, k.impl, med(k, "ns/op"), med(k, "B/op"), med(k, "allocs/op"), med(k, "ns/network"))
+		fmt.Fprintf(out, "%-26s %-9s %12.0f %10.0f %10.0f %12.0f", k.vm, k.impl, med(k, "ns/op"), med(k, "B/op"), med(k, "allocs/op"), med(k, "ns/network"))
 		if k.impl != "guestnet" {
 			fmt.Fprintf(out, " %8.2f %8.2f %8.2f", med(k, "ns/op")/med(g, "ns/op"), med(k, "B/op")/med(g, "B/op"), med(k, "allocs/op")/med(g, "allocs/op"))
 		}
@@ -94,21 +98,31 @@ func run(in io.Reader, out io.Writer) int {
 		}
 	}
 
-	fmt.Fprintln(out, "\nTargets (issue 5):")
-	four := func(impl string) key { return key{"secondaries=4", impl, order[0].procs} }
-	if _, have := samples[four("guestnet")]; have {
-		r := med(four("guestnet"), "ns/op") / med(four("concat"), "ns/op")
-		check(r <= 3, "4-secondary VM within 3x of the concatenation floor: %.2fx", r)
-		s := med(four("sigsyaml"), "ns/op") / med(four("guestnet"), "ns/op")
-		check(s >= 10, "4-secondary VM at least 10x faster than sigs.k8s.io/yaml: %.1fx", s)
-		a := med(four("guestnet"), "allocs/op") / med(four("concat"), "allocs/op")
-		check(a <= 2, "4-secondary VM at most twice the floor's allocations: %.2fx (%.0f against %.0f)", a, med(four("guestnet"), "allocs/op"), med(four("concat"), "allocs/op"))
-		var perNet []float64
-		for _, n := range []string{"secondaries=4", "secondaries=16", "secondaries=64"} {
-			perNet = append(perNet, med(key{n, "guestnet", order[0].procs}, "ns/network"))
+	fmt.Fprintln(out, "\nTargets:")
+	procs := order[0].procs
+	at := func(vm, impl string) key { return key{vm, impl, procs} }
+	ratio := func(vm, impl, base string) float64 {
+		return med(at(vm, impl), "ns/op") / med(at(vm, base), "ns/op")
+	}
+	for _, vm := range []string{"secondaries=4", "secondaries=64"} {
+		if _, have := samples[at(vm, "guestnet")]; !have {
+			continue
 		}
-		spread := slices.Max(perNet)/slices.Min(perNet) - 1
-		check(spread <= 0.25, "cost per network flat from 4 to 64 networks (within 25%%): %.0f, %.0f, %.0f ns/network, spread %.0f%%", perNet[0], perNet[1], perNet[2], 100*spread)
+		r := ratio(vm, "guestnet", "concat")
+		check(r <= 3, "Build, %s: within 3x of the concatenation: %.2fx", vm, r)
+		s := ratio(vm, "sigsyaml", "guestnet")
+		check(s >= 10, "Build, %s: at least 10x faster than sigs.k8s.io/yaml: %.1fx", vm, s)
+	}
+	for _, vm := range []string{"reconcile secondaries=4", "reconcile secondaries=64"} {
+		if _, have := samples[at(vm, "guestnet")]; !have {
+			continue
+		}
+		r := ratio(vm, "guestnet", "floor")
+		check(r <= 3, "%s: the step within 3x of its floor (VM copy, concatenation, annotation decode): %.2fx", vm, r)
+	}
+	if _, have := samples[at("reconcile secondaries=64", "guestnet")]; have {
+		four, sixtyFour := med(at("reconcile secondaries=4", "guestnet"), "ns/network"), med(at("reconcile secondaries=64", "guestnet"), "ns/network")
+		check(sixtyFour <= 1.25*four, "reconcile: cost per network flat from 4 to 64 secondaries (64's at most 1.25x 4's): %.0f and %.0f ns/network, %.2fx", four, sixtyFour, sixtyFour/four)
 	}
 	if len(batch) > 1 {
 		last := batch[len(batch)-1]

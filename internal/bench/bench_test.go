@@ -1,4 +1,4 @@
-package netconfig_test
+package bench_test
 
 // Benchmarks of Build against the three ways platforms write the same
 // document today, over the very same networks:
