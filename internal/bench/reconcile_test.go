@@ -88,7 +88,7 @@ func reconcileStep(in reconcileInput) (*kubevirtv1.VirtualMachine, *corev1.Secre
 	}
 	res, err := netconfig.Build(in.spec,
 		netconfig.WithMACResolver(macs),
-		netconfig.WithNetworkStatus(multus.NewStatusResolver(in.vm.Namespace, statuses)))
+		netconfig.WithNetworkStatus(multus.NewStatusIndex(in.vm.Namespace, statuses)))
 	if err != nil {
 		return nil, nil, err
 	}
