@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -67,13 +68,22 @@ type defaultRoute struct {
 	pod     bool // on the pod network
 }
 
+// list is the IP config's list the route comes from.
+func (d defaultRoute) list() string {
+	if d.route {
+		return "routes"
+	}
+	return "gateways"
+}
+
 // path is the field the route comes from.
 func (d defaultRoute) path(root *field.Path) *field.Path {
-	list := "gateways"
-	if d.route {
-		list = "routes"
-	}
-	return networkPath(root, d.at).Child("ipConfig", list).Index(d.index)
+	return networkPath(root, d.at).Child("ipConfig", d.list()).Index(d.index)
+}
+
+// fieldText is path's text, for a warning.
+func (d defaultRoute) fieldText(root *field.Path) string {
+	return fieldText(root, d.at, ".ipConfig."+d.list()+"["+strconv.Itoa(d.index)+"]")
 }
 
 // acrossNetworks checks what spans configured networks: their guest
@@ -123,7 +133,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			}
 		}
 		if metrics && v.style == DefaultRoutePortable {
-			v.warn(WarningRouteMetricDropped, p.Network, v.ipPath(i, "routes"),
+			v.warn(WarningRouteMetricDropped, p.Network, fieldText(v.root, i, ".ipConfig.routes"),
 				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
@@ -156,7 +166,7 @@ func (v *validator) defaultRoutes(fam string, routes []defaultRoute, podDHCP boo
 		if fam == "IPv4" {
 			msg = "this static IPv4 default route outranks the pod network's DHCP one (netplan gives DHCP routes metric 100, static routes 0), and cloud-init's sysconfig renderer then stops every DHCP interface from installing a default route, so traffic to the cluster and beyond may leave through this network"
 		}
-		v.warn(WarningDefaultRouteOverridesPodNetwork, d.network, d.path(v.root), msg)
+		v.warn(WarningDefaultRouteOverridesPodNetwork, d.network, d.fieldText(v.root), msg)
 		return
 	}
 }
@@ -225,7 +235,7 @@ func (v *validator) overlappingSubnets(spec Spec, subnets []subnet) {
 	for k, m := range subnets {
 		for _, s := range subnets[:k] {
 			if s.network != m.network && s.prefix.Overlaps(m.prefix) {
-				v.warn(WarningOverlappingSubnets, spec.Networks[m.network].Name, v.ipPath(m.network, "addresses").Index(m.index),
+				v.warn(WarningOverlappingSubnets, spec.Networks[m.network].Name, fieldText(v.root, m.network, ".ipConfig.addresses["+strconv.Itoa(m.index)+"]"),
 					fmt.Sprintf("subnet %s overlaps %s of network %q; the guest's choice of interface for that range is ambiguous", m.prefix, s.prefix, spec.Networks[s.network].Name))
 				break
 			}

@@ -141,7 +141,7 @@ func (v *validator) gateways(i int, gws []netip.Addr, addrs, subnets []netip.Pre
 // nameservers checks DNS servers and search domains.
 func (v *validator) nameservers(i int, network string, ns Nameservers) {
 	if len(ns.Addresses) > maxNameservers {
-		v.warn(WarningTooManyNameservers, network, v.ipPath(i, "nameservers", "addresses"),
+		v.warn(WarningTooManyNameservers, network, fieldText(v.root, i, ".ipConfig.nameservers.addresses"),
 			fmt.Sprintf("%d nameservers are given but glibc's resolver uses only the first %d", len(ns.Addresses), maxNameservers))
 	}
 	for j, a := range ns.Addresses {

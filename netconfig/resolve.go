@@ -55,7 +55,7 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 			case o.omitPod:
 				if n.IPConfig != nil {
 					warnings = append(warnings, Warning{
-						Code: WarningIPConfigIgnored, Network: n.Name, Field: networkPath(o.path, i).Child("ipConfig").String(),
+						Code: WarningIPConfigIgnored, Network: n.Name, Field: fieldText(o.path, i, ".ipConfig"),
 						Message: "the pod network is left out of the output, so its IP config is not written",
 					})
 				}
@@ -71,13 +71,13 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 			if n.IPConfig != nil {
 				msg += "; its IP config is not written"
 			}
-			warnings = append(warnings, Warning{Code: WarningNotMultusAttachment, Network: n.Name, Field: networkPath(o.path, i).String(), Message: msg})
+			warnings = append(warnings, Warning{Code: WarningNotMultusAttachment, Network: n.Name, Field: fieldText(o.path, i, ""), Message: msg})
 		}
 		p.Configured = p.ip != nil
 
 		if other, overridden := resolveMAC(p, n, o.macs, &status, hasStatus); overridden {
 			warnings = append(warnings, Warning{
-				Code: WarningMACMismatch, Network: n.Name, Field: networkPath(o.path, i).Child("macAddress").String(),
+				Code: WarningMACMismatch, Network: n.Name, Field: fieldText(o.path, i, ".macAddress"),
 				Message: fmt.Sprintf("the spec sets MAC %s but the MAC resolver reports %s (from the %s); the spec's MAC is used", n.MAC, other.MAC, other.Origin),
 			})
 		}
@@ -90,7 +90,7 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 		}
 		p.Match = MatchName
 		warnings = append(warnings, Warning{
-			Code: WarningInterfaceNameFallback, Network: n.Name, Field: networkPath(o.path, i).Child("macAddress").String(),
+			Code: WarningInterfaceNameFallback, Network: n.Name, Field: fieldText(o.path, i, ".macAddress"),
 			Message: fmt.Sprintf("no MAC is known for this network, so its NIC is matched by the name %s "+
 				"(its position among the VM's NICs); guests that name NICs predictably (enp1s0, ens4, ...) "+
 				"have no %s and leave it unconfigured, unless booted with net.ifnames=0: "+
@@ -150,4 +150,16 @@ func resolveMAC(p *plan, n *Network, macs MACResolver, status *NetworkStatus, ha
 // warnings.
 func networkPath(root *field.Path, i int) *field.Path {
 	return root.Child("networks").Index(i)
+}
+
+// fieldText is the text of networkPath(root, i) followed by rest (such as
+// ".ipConfig.routes"), as field.Path.String writes it. Warnings, which
+// valid input has, take their field as this text: building a path's nodes
+// only to print them cost a warning about ten allocations.
+func fieldText(root *field.Path, i int, rest string) string {
+	prefix := ""
+	if root != nil {
+		prefix = root.String() + "."
+	}
+	return prefix + "networks[" + strconv.Itoa(i) + "]" + rest
 }

@@ -67,8 +67,9 @@ type validator struct {
 
 func (v *validator) add(e *field.Error) { v.errs = append(v.errs, e) }
 
-func (v *validator) warn(code WarningCode, network string, path *field.Path, msg string) {
-	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: path.String(), Message: msg})
+// warn records a warning about field, the text of a path (see fieldText).
+func (v *validator) warn(code WarningCode, network, field, msg string) {
+	v.warnings = append(v.warnings, Warning{Code: code, Network: network, Field: field, Message: msg})
 }
 
 // path is the path of networks[i].
