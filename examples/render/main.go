@@ -12,7 +12,7 @@
 //
 //	--spec FILE
 //	    The VM's networks, as a spec file in YAML or JSON (see package
-//	    specfile). Required.
+//	    internal/specfile). Required.
 //	--network-status FILE
 //	    What Multus reported for the VM's pod: the value of the
 //	    k8s.v1.cni.cncf.io/network-status annotation (a JSON array), or a
@@ -87,10 +87,10 @@ import (
 
 	"github.com/guestnet/guestnet/cloudinit"
 	"github.com/guestnet/guestnet/internal/manifest"
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 func main() {

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // seedList is the network list of the seed document (a review of a

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // fieldOfFile matches the paths of the fields of a spec file.

@@ -1,5 +1,8 @@
 // Package specfile reads guestnet's spec file (YAML or JSON) into a
-// netconfig.Spec.
+// netconfig.Spec. The spec file is the input format of the render CLI
+// (examples/render), an adapter like multus and macresolve: programs that
+// call netconfig build a netconfig.Spec themselves, so the package is
+// internal to the module.
 //
 // The spec file lists a VM's networks in the VM's order, with the guest IP
 // configuration asked for each:
@@ -76,6 +79,5 @@
 //
 // Format writes a netconfig.Spec as a spec file, using only the list forms
 // (`addresses`, `gateways`, `binding`), such that Parse reads back the same
-// Spec. File, ToSpec and FromSpec give access to the file's structure for
-// programs that embed it in their own resources.
+// Spec. File, ToSpec and FromSpec give access to the file's structure.
 package specfile

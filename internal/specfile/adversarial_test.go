@@ -16,8 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/internal/hostile"
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // The adversarial tests feed Parse spec files built to exhaust or trick a
