@@ -509,8 +509,14 @@ func report(stderr io.Writer, source string, err error) int {
 	var agg utilerrors.Aggregate
 	switch {
 	case errors.As(err, &invalid):
-		// Field paths follow the spec file, so they need no prefix.
+		// Field paths follow the spec file, so they need no prefix; a
+		// problem of the whole file, at the root path (nil, printed
+		// <nil>), is said of the file.
 		for _, fe := range invalid.Errors {
+			if fe.Field == "<nil>" {
+				problems = append(problems, prefixed(source, fe.ErrorBody()))
+				continue
+			}
 			problems = append(problems, fe.Error())
 		}
 	case errors.As(err, &agg):
