@@ -7,8 +7,8 @@
 //     (netconfig.Build), with netconfig/netplan for the typed document;
 //   - multus: the Multus network-status annotation as a status resolver;
 //   - macresolve: where guest MACs come from (VirtualMachineInstances, maps);
-//   - specfile: the YAML/JSON spec file read by the render CLI;
-//   - examples/render: a CLI that renders a spec file.
+//   - examples/render: a CLI that renders a spec file (whose format is
+//     internal/specfile's).
 //
 // Every package is pure: no I/O, no logging, no globals, safe for
 // concurrent use; problems come back as values.

@@ -15,9 +15,9 @@ import (
 	yamlv3 "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/netplan"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // The bits of FuzzBuild's and FuzzSpecFileBuild's ctrl argument.

@@ -12,7 +12,7 @@
 //
 //	--spec FILE
 //	    The VM's networks, as a spec file in YAML or JSON (see package
-//	    specfile). Required.
+//	    internal/specfile). Required.
 //	--network-status FILE
 //	    What Multus reported for the VM's pod: the value of the
 //	    k8s.v1.cni.cncf.io/network-status annotation (a JSON array), or a
@@ -87,10 +87,10 @@ import (
 
 	"github.com/guestnet/guestnet/cloudinit"
 	"github.com/guestnet/guestnet/internal/manifest"
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 func main() {
@@ -510,12 +510,19 @@ func report(stderr io.Writer, source string, err error) int {
 	switch {
 	case errors.As(err, &invalid):
 		// The field paths of the spec file's errors and Build's follow the
-		// spec file, so they need no prefix; those of a manifest's do.
+		// spec file, so they need no prefix; those of a manifest's do. A
+		// problem of a whole file, at the root path (nil, printed <nil>),
+		// is said of the file.
+		prefix := source
 		if strings.HasPrefix(source, "--spec ") {
-			source = ""
+			prefix = ""
 		}
 		for _, fe := range invalid.Errors {
-			problems = append(problems, prefixed(source, fe.Error()))
+			if fe.Field == "<nil>" {
+				problems = append(problems, prefixed(source, fe.ErrorBody()))
+				continue
+			}
+			problems = append(problems, prefixed(prefix, fe.Error()))
 		}
 	case errors.As(err, &agg):
 		for _, e := range agg.Errors() {

@@ -197,7 +197,7 @@ func TestInvalidInput(t *testing.T) {
 			name:  "YAML that does not parse, on one line",
 			stdin: "networks:\n- name: a\n  name: b\n",
 			args:  []string{"--spec", "-"},
-			want:  []string{`error: --spec -: spec file: not a valid YAML or JSON document: yaml: unmarshal errors: line 3: key "name" already set in map`},
+			want:  []string{`error: --spec -: Invalid value: not a valid YAML or JSON document: yaml: unmarshal errors: line 3: key "name" already set in map`},
 		},
 		{
 			name:  "problems Build finds",

@@ -106,7 +106,7 @@ func reconcileFloor(in reconcileInput) (*kubevirtv1.VirtualMachine, *corev1.Secr
 	}
 	doc := concat(in.nets)
 	vm.Spec.Template.Spec.Volumes = append(vm.Spec.Template.Spec.Volumes, kubevirtv1.Volume{
-		Name: "cloudinitdisk",
+		Name:         "cloudinitdisk",
 		VolumeSource: kubevirtv1.VolumeSource{CloudInitNoCloud: &kubevirtv1.CloudInitNoCloudSource{NetworkData: doc}},
 	})
 	return vm, nil, nil

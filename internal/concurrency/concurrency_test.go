@@ -26,11 +26,11 @@ import (
 	kubevirtv1 "kubevirt.io/api/core/v1"
 
 	"github.com/guestnet/guestnet/cloudinit"
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/netplan"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // packages are the packages whose exported functions and methods the
@@ -38,7 +38,7 @@ import (
 var packages = map[string]string{
 	"netconfig":  "../../netconfig",
 	"netplan":    "../../netconfig/netplan",
-	"specfile":   "../../netconfig/specfile",
+	"specfile":   "../specfile",
 	"multus":     "../../multus",
 	"macresolve": "../../macresolve",
 	"cloudinit":  "../../cloudinit",

@@ -1,5 +1,5 @@
 // Package concurrency holds only tests: they call every exported function
-// and method of netconfig, netconfig/netplan, netconfig/specfile, multus,
+// and method of netconfig, netconfig/netplan, internal/specfile, multus,
 // macresolve and cloudinit from many goroutines at once on shared inputs,
 // and check that each call gives what the same call gives alone and that
 // no input is changed. Run them with the race detector:

@@ -1,7 +1,10 @@
 package netplan_test
 
 import (
+	"errors"
 	"fmt"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/netconfig/netplan"
 )
@@ -29,7 +32,12 @@ func ExampleParse() {
 	fmt.Println(cfg.Network.Ethernets["eth0"].DHCP4, err)
 	_, err = netplan.Parse([]byte("version: 2\nethernets:\n  eth0:\n    match: {macaddress: 52:54:00:12:34:56}\n"))
 	fmt.Println(err)
+	var fe *field.Error
+	if errors.As(err, &fe) {
+		fmt.Println(fe.Field)
+	}
 	// Output:
 	// true <nil>
-	// netplan config: ethernets.eth0.match.macaddress: the unquoted value 52:54:00:12:34:56 is not a string to YAML 1.1 readers such as cloud-init; quote it
+	// netplan config: ethernets.eth0.match.macaddress: Invalid value: "52:54:00:12:34:56": line 4: this unquoted value is not a string to YAML 1.1 readers such as cloud-init; quote it
+	// ethernets.eth0.match.macaddress
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	yamlv2 "go.yaml.in/yaml/v2"
 	yamlv3 "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"pgregory.net/rapid"
 	sigsyaml "sigs.k8s.io/yaml"
 )
@@ -102,7 +105,7 @@ func TestParseRejectsWhatYAML11ReadsAsNonStrings(t *testing.T) {
 	for _, value := range []string{"2001-1-2", "2001-12-1"} {
 		doc := "network:\n  version: 2\n  ethernets:\n    eth0:\n      nameservers: {search: [" + value + "]}\n"
 		_, err := netplan.Parse([]byte(doc))
-		require.ErrorContains(t, err, "the unquoted value "+value+" is a time, not a string, to YAML readers such as go.yaml.in/yaml/v3", value)
+		require.ErrorContains(t, err, `network.ethernets.eth0.nameservers.search[0]: Invalid value: "`+value+`": line 5: this unquoted value is a time, not a string, to YAML readers such as go.yaml.in/yaml/v3`, value)
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
@@ -153,7 +156,7 @@ func TestParseRejectsPlainKeysThatAreNotStrings(t *testing.T) {
 			c, err := netplan.Parse([]byte(doc))
 			if tt.reject {
 				require.Error(t, err)
-				assert.Contains(t, err.Error(), "network.ethernets."+tt.key+": the unquoted key "+tt.key+" is not a string")
+				assert.Contains(t, err.Error(), "network.ethernets."+tt.key+": Invalid value: "+strconv.Quote(tt.key)+": line 4: this unquoted key is not a string")
 				return
 			}
 			require.NoError(t, err)
@@ -167,7 +170,7 @@ func TestParseRejectsPlainKeysThatAreNotStrings(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, c.Network.Ethernets["eth1"].DHCP4)
 	_, err = netplan.Parse([]byte("network:\n  version: 2\n  ethernets:\n    eth0: {set-name: &k \"a\", mtu: &n 1}\n    *n : {dhcp4: true}\n"))
-	require.ErrorContains(t, err, "the unquoted key 1 is not a string")
+	require.ErrorContains(t, err, `network.ethernets.1: Invalid value: "1": line 5: this unquoted key is not a string`)
 }
 
 // TestParseRefusesKeysInAnotherCase: encoding/json matches keys to fields
@@ -177,12 +180,12 @@ func TestParseRejectsPlainKeysThatAreNotStrings(t *testing.T) {
 // netplan refuses such keys and cloud-init ignores them.
 func TestParseRefusesKeysInAnotherCase(t *testing.T) {
 	tests := []struct{ doc, err string }{
-		{"netwoRk: {version: 2}\nnetwork: {version: 2}\n", `netwoRk: unknown key "netwoRk"; keys are case-sensitive: did you mean "network"?`},
-		{"network: {version: 2, ETHERNETS: {eth0: {dhcp4: true}}}", `network.ETHERNETS: unknown key "ETHERNETS"; keys are case-sensitive: did you mean "ethernets"?`},
-		{"network: {version: 2, ethernets: {eth0: {DHCP4: true}}}", `network.ethernets.eth0.DHCP4: unknown key "DHCP4"; keys are case-sensitive: did you mean "dhcp4"?`},
-		{"version: 2\nethernets: {eth0: {match: {MacAddress: \"02:00:00:00:00:01\"}}}", `ethernets.eth0.match.MacAddress: unknown key "MacAddress"; keys are case-sensitive: did you mean "macaddress"?`},
-		{"network: {version: 2, ethernets: {eth0: {routes: [{to: default, VIA: \"10.0.0.1\"}]}}}", `network.ethernets.eth0.routes[0].VIA: unknown key "VIA"; keys are case-sensitive: did you mean "via"?`},
-		{"network: {Version: 2}", `network.Version: unknown key "Version"; keys are case-sensitive: did you mean "version"?`},
+		{"netwoRk: {version: 2}\nnetwork: {version: 2}\n", `netwoRk: Forbidden: unknown key "netwoRk"; keys are case-sensitive: did you mean "network"?`},
+		{"network: {version: 2, ETHERNETS: {eth0: {dhcp4: true}}}", `network.ETHERNETS: Forbidden: unknown key "ETHERNETS"; keys are case-sensitive: did you mean "ethernets"?`},
+		{"network: {version: 2, ethernets: {eth0: {DHCP4: true}}}", `network.ethernets.eth0.DHCP4: Forbidden: unknown key "DHCP4"; keys are case-sensitive: did you mean "dhcp4"?`},
+		{"version: 2\nethernets: {eth0: {match: {MacAddress: \"02:00:00:00:00:01\"}}}", `ethernets.eth0.match.MacAddress: Forbidden: unknown key "MacAddress"; keys are case-sensitive: did you mean "macaddress"?`},
+		{"network: {version: 2, ethernets: {eth0: {routes: [{to: default, VIA: \"10.0.0.1\"}]}}}", `network.ethernets.eth0.routes[0].VIA: Forbidden: unknown key "VIA"; keys are case-sensitive: did you mean "via"?`},
+		{"network: {Version: 2}", `network.Version: Forbidden: unknown key "Version"; keys are case-sensitive: did you mean "version"?`},
 	}
 	for _, tt := range tests {
 		c, err := netplan.Parse([]byte(tt.doc))
@@ -215,14 +218,62 @@ func TestParseRefusesNull(t *testing.T) {
 		{"network: {version: 2, ethernets: {eth1: {set-name: !!null x}}}", "network.ethernets.eth1.set-name"},
 	} {
 		c, err := netplan.Parse([]byte(tt.doc))
-		require.Error(t, err, tt.doc)
-		assert.Equal(t, "netplan config: "+tt.path+": a null value, which netplan refuses and cloud-init cannot read; write a value or leave the key out", err.Error())
+		var fe *field.Error
+		require.ErrorAs(t, err, &fe, tt.doc)
+		assert.Equal(t, field.ErrorTypeInvalid, fe.Type)
+		assert.Equal(t, tt.path, fe.Field)
+		assert.Nil(t, fe.BadValue)
+		assert.Regexp(t, `^line \d+: a null value, which netplan refuses and cloud-init cannot read; write a value or leave the key out$`, fe.Detail)
 		assert.Equal(t, netplan.Config{}, c)
 	}
 	// The text null, quoted, is a string.
 	c, err := netplan.Parse([]byte("network: {version: 2, ethernets: {eth1: {set-name: \"null\", match: {name: 'null'}}}}"))
 	require.NoError(t, err)
 	assert.Equal(t, "null", c.Network.Ethernets["eth1"].SetName)
+}
+
+// TestParseErrorsAreFieldErrors: whatever the failure, Parse's error
+// wraps a *field.Error, of the type the failure calls for, at the path of
+// the node at fault or at the root (<nil>) for the whole document, with
+// the line in its detail when the document has lines to tell.
+func TestParseErrorsAreFieldErrors(t *testing.T) {
+	const v2 = "network:\n  version: 2\n  ethernets:\n    eth0:\n"
+	tests := []struct {
+		name   string
+		doc    string
+		typ    field.ErrorType
+		field  string
+		detail string // a prefix of the detail
+	}{
+		{"over MaxDocumentSize", "#" + strings.Repeat("x", netplan.MaxDocumentSize), field.ErrorTypeTooLong, "<nil>", "1048577 bytes is more than the limit of 1048576 bytes (1 MiB)"},
+		{"a second document", v2 + "      dhcp4: true\n---\n", field.ErrorTypeInvalid, "<nil>", "more than one YAML document"},
+		{"YAML syntax", "network: [", field.ErrorTypeInvalid, "<nil>", "not a valid YAML or JSON document: yaml: line 1: did not find expected node content"},
+		{"a duplicate key", "network:\n  version: 2\n  version: 2\n", field.ErrorTypeInvalid, "<nil>", `not a valid YAML or JSON document: yaml: unmarshal errors: line 3: key "version" already set in map`},
+		{"a tag", v2 + "      set-name: !!binary gIGC\n", field.ErrorTypeForbidden, "network.ethernets.eth0.set-name", "line 5: the YAML tag !!binary"},
+		{"nesting", nestedBlock(100), field.ErrorTypeForbidden, strings.Repeat("a.", 63) + "a", "line 65: the document nests deeper than 64 levels"},
+		{"a plain value YAML 1.1 reads as a number", v2 + "      match: {macaddress: 52:54:00:12:34:56}\n", field.ErrorTypeInvalid, "network.ethernets.eth0.match.macaddress", "line 5: this unquoted value is not a string to YAML 1.1"},
+		{"a plain value YAML 1.2 reads as a time", v2 + "      set-name: 2001-1-2\n", field.ErrorTypeInvalid, "network.ethernets.eth0.set-name", "line 5: this unquoted value is a time"},
+		{"a plain key that is not a string", "network:\n  version: 2\n  ethernets:\n    on: {}\n", field.ErrorTypeInvalid, "network.ethernets.on", "line 4: this unquoted key is not a string"},
+		{"a null", v2 + "      match:\n", field.ErrorTypeInvalid, "network.ethernets.eth0.match", "line 5: a null value"},
+		{"a key in another case", v2 + "      DHCP4: true\n", field.ErrorTypeForbidden, "network.ethernets.eth0.DHCP4", `unknown key "DHCP4"; keys are case-sensitive: did you mean "dhcp4"?`},
+		{"an unknown key", v2 + "      dhcp: true\n", field.ErrorTypeForbidden, "network.ethernets.eth0.dhcp", `unknown key "dhcp"; the keys here are match, set-name, dhcp4`},
+		{"a value of the wrong type", v2 + "      dhcp4: \"true\"\n", field.ErrorTypeInvalid, "<nil>", "json: cannot unmarshal string into Go struct field"},
+		{"not a mapping", "- network\n", field.ErrorTypeTypeInvalid, "<nil>", "the document must be a mapping"},
+		{"another version", "network: {version: 1}\n", field.ErrorTypeInvalid, "network.version", "want 2"},
+		{"another version, bare", "version: 3\n", field.ErrorTypeInvalid, "version", "want 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := netplan.Parse([]byte(tt.doc))
+			assert.Equal(t, netplan.Config{}, c)
+			var fe *field.Error
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, "netplan config: "+fe.Error(), err.Error())
+			assert.Equal(t, tt.typ, fe.Type, "%v", fe)
+			assert.Equal(t, tt.field, fe.Field, "%v", fe)
+			assert.True(t, strings.HasPrefix(fe.Detail, tt.detail), "%q does not start with %q", fe.Detail, tt.detail)
+		})
+	}
 }
 
 func TestParse(t *testing.T) {
@@ -242,12 +293,12 @@ func TestParse(t *testing.T) {
 			in:   "version: 2\nethernets:\n  eth0:\n    dhcp4: true\n",
 			want: netplan.Config{Network: netplan.Network{Version: 2, Ethernets: map[string]netplan.Ethernet{"eth0": {DHCP4: true}}}},
 		},
-		{name: "unknown key", in: "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp: true\n", wantErr: `unknown field "dhcp"`},
+		{name: "unknown key", in: "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp: true\n", wantErr: `network.ethernets.eth0.dhcp: Forbidden: unknown key "dhcp"`},
 		{name: "duplicate key", in: "network:\n  version: 2\n  version: 2\n", wantErr: "already set"},
 		{name: "version 1", in: "network:\n  version: 1\n", wantErr: "want 2"},
 		{name: "not a mapping", in: "- a\n- b\n", wantErr: "must be a mapping"},
 		{name: "empty", in: "", wantErr: "want 2"},
-		{name: "unquoted all-digit MAC is not a string", in: "network:\n  version: 2\n  ethernets:\n    eth0:\n      match: {macaddress: 52:54:00:12:34:56}\n", wantErr: "ethernets.eth0.match.macaddress: the unquoted value 52:54:00:12:34:56 is not a string to YAML 1.1"},
+		{name: "unquoted all-digit MAC is not a string", in: "network:\n  version: 2\n  ethernets:\n    eth0:\n      match: {macaddress: 52:54:00:12:34:56}\n", wantErr: `network.ethernets.eth0.match.macaddress: Invalid value: "52:54:00:12:34:56": line 5: this unquoted value is not a string to YAML 1.1`},
 		{name: "unquoted yes in a string field", in: "network:\n  version: 2\n  ethernets:\n    eth0:\n      nameservers: {search: [yes]}\n", wantErr: "search[0]"},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	yamlv3 "go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/guestnet/guestnet/netconfig"
 )
@@ -19,34 +20,46 @@ import (
 //
 // A Spec that no spec file can express is refused as FromSpec refuses it,
 // with a *netconfig.ValidationError; so is one whose file would be larger
-// than MaxSize.
+// than MaxSize (field.TooLong at the root path, nil).
 func Format(spec netconfig.Spec) ([]byte, error) {
 	f, err := FromSpec(spec)
 	if err != nil {
 		return nil, err
 	}
+	out, err := format(f)
+	if err != nil {
+		// f came from FromSpec: JSON and YAML can write it.
+		return nil, &netconfig.ValidationError{Errors: field.ErrorList{field.InternalError(nil, err)}}
+	}
+	if len(out) > MaxSize {
+		fe := field.TooLong(nil, nil, MaxSize)
+		fe.Detail = fmt.Sprintf("the spec file would be %d bytes, more than the limit of %d bytes (1 MiB) that Parse reads", len(out), MaxSize)
+		return nil, &netconfig.ValidationError{Errors: field.ErrorList{fe}}
+	}
+	return out, nil
+}
+
+// format writes f in YAML.
+func format(f File) ([]byte, error) {
 	j, err := json.Marshal(f)
 	if err != nil {
-		return nil, fmt.Errorf("format spec file: %w", err)
+		return nil, err
 	}
 	// JSON is YAML: reading it into a node keeps the order of the fields,
 	// and every string comes out double-quoted. Only the layout changes.
 	var doc yamlv3.Node
 	if err := yamlv3.Unmarshal(escapeUnprintable(j), &doc); err != nil {
-		return nil, fmt.Errorf("format spec file: %w", err)
+		return nil, err
 	}
 	blockStyle(&doc)
 	var out bytes.Buffer
 	enc := yamlv3.NewEncoder(&out)
 	enc.SetIndent(2)
 	if err := enc.Encode(&doc); err != nil {
-		return nil, fmt.Errorf("format spec file: %w", err)
+		return nil, err
 	}
 	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("format spec file: %w", err)
-	}
-	if out.Len() > MaxSize {
-		return nil, fmt.Errorf("format spec file: %d bytes is more than the limit of %d bytes (1 MiB) that Parse reads", out.Len(), MaxSize)
+		return nil, err
 	}
 	return out.Bytes(), nil
 }

@@ -3,22 +3,17 @@ package specfile
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	yamlv2 "go.yaml.in/yaml/v2"
-	yamlv3 "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/yaml"
 
+	"github.com/guestnet/guestnet/internal/strictyaml"
 	"github.com/guestnet/guestnet/netconfig"
 )
 
@@ -30,176 +25,76 @@ const (
 	MaxNetworks = 4096
 )
 
+// rules are what Parse holds a spec file to beyond its fields: one YAML or
+// JSON document, with empty documents after it read through, and a bare
+// list read as the networks.
+var rules = strictyaml.Rules{MaxSize: MaxSize, EmptyDocumentsAfter: true, ListPath: field.NewPath("networks")}
+
 // Parse reads a spec file, in YAML or JSON, into a netconfig.Spec.
 //
 // The document is either a mapping with the keys namespace and networks
-// (see File), or a bare list of networks. A field the format does not
-// have, a value of the wrong type, and a value that cannot be read (an
-// address without a prefix length, a malformed MAC, an unknown mode, a
-// metric out of range) are all reported at once in a
-// *netconfig.ValidationError, each with the path of the field in the file.
-// Input larger than MaxSize, input that is not one well-formed YAML
-// document (including duplicate keys), and a document that is neither a
-// mapping nor a list are reported with a plain error. Empty lists become
-// nil in the result.
+// (see File), or a bare list of networks. Every problem is reported in a
+// *netconfig.ValidationError, each a *field.Error with the path of the
+// field in the file: a field the format does not have, a value of the
+// wrong type, and a value that cannot be read (an address without a
+// prefix length, a malformed MAC, an unknown mode, a metric out of range)
+// all at once; before them, and alone, input larger than MaxSize, input
+// that is not one well-formed YAML document (including duplicate keys) or
+// holds a tag other than the core schema's, and a document that is neither
+// a mapping nor a list, at the root path (nil, printed <nil>) or at the
+// path of the tag, with the line. Empty lists become nil in the result.
 //
 // Parse checks only that each value can be read; netconfig.Build checks
 // whether the values make sense together.
 func Parse(data []byte) (netconfig.Spec, error) {
-	if len(data) > MaxSize {
-		return netconfig.Spec{}, fmt.Errorf("spec file: %d bytes is more than the limit of %d bytes (1 MiB)", len(data), MaxSize)
-	}
-	if n := countDocuments(data); n > 1 {
-		return netconfig.Spec{}, errors.New("spec file: more than one YAML document (separated by ---); put every network in one document")
-	}
-	j, err := yaml.YAMLToJSONStrict(data)
-	if err != nil {
-		return netconfig.Spec{}, fmt.Errorf("spec file: not a valid YAML or JSON document: %w", err)
-	}
-	if err := checkTags(data); err != nil {
-		return netconfig.Spec{}, fmt.Errorf("spec file: %w", err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(j))
-	dec.UseNumber()
-	var tree any
-	if err := dec.Decode(&tree); err != nil {
-		// YAMLToJSONStrict wrote this JSON itself.
-		return netconfig.Spec{}, fmt.Errorf("spec file: %w", err)
-	}
-	switch t := tree.(type) {
-	case nil:
-		return netconfig.Spec{}, errors.New("spec file: the document is empty; want a mapping with a networks list, or a list of networks")
-	case []any:
-		// A bare list of networks, as earlier generators wrote them.
-		tree = map[string]any{"networks": t}
-	case map[string]any:
-	default:
-		return netconfig.Spec{}, fmt.Errorf("spec file: the document is %s; want a mapping with a networks list, or a list of networks", describe(tree))
-	}
-	if nets, ok := tree.(map[string]any)["networks"].([]any); ok && len(nets) > MaxNetworks {
-		return netconfig.Spec{}, &netconfig.ValidationError{Errors: field.ErrorList{
-			field.TooMany(field.NewPath("networks"), len(nets), MaxNetworks),
-		}}
-	}
-
-	var errs field.ErrorList
-	clean := check(nil, tree, reflect.TypeFor[File](), &errs)
-	cleanJSON, err := json.Marshal(clean)
-	if err != nil {
-		return netconfig.Spec{}, fmt.Errorf("spec file: %w", err)
-	}
-	var f File
-	if err := json.Unmarshal(cleanJSON, &f); err != nil {
-		// check left only keys and values that fit File.
-		return netconfig.Spec{}, fmt.Errorf("spec file: %w", err)
-	}
-	spec, convErrs := f.toSpec()
-	errs = append(errs, convErrs...)
+	spec, errs := parse(data)
 	if len(errs) > 0 {
 		return netconfig.Spec{}, &netconfig.ValidationError{Errors: errs}
 	}
 	return spec, nil
 }
 
-// countDocuments returns how many YAML documents data holds, counting a
-// document that does not parse as one (YAMLToJSONStrict then reports it)
-// and not counting empty documents after the first (a trailing ---), which
-// hold nothing that could be dropped.
-func countDocuments(data []byte) int {
-	dec := yamlv2.NewDecoder(bytes.NewReader(data))
-	n := 0
-	for {
-		var doc any
-		err := dec.Decode(&doc)
-		if err == io.EOF {
-			return n
-		}
-		if n > 0 && err == nil && doc == nil {
-			continue
-		}
-		n++
-		if err != nil || n > 1 {
-			return n
-		}
+// parse is Parse, returning every problem found.
+func parse(data []byte) (netconfig.Spec, field.ErrorList) {
+	j, fe := strictyaml.ToJSON(data, nil, rules)
+	if fe != nil {
+		return netconfig.Spec{}, field.ErrorList{fe}
 	}
-}
+	dec := json.NewDecoder(bytes.NewReader(j))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		// ToJSON wrote this JSON itself.
+		return netconfig.Spec{}, field.ErrorList{field.InternalError(nil, err)}
+	}
+	switch t := tree.(type) {
+	case nil:
+		return netconfig.Spec{}, field.ErrorList{field.Required(nil, "the document is empty; want a mapping with a networks list, or a list of networks")}
+	case []any:
+		// A bare list of networks, as earlier generators wrote them.
+		tree = map[string]any{"networks": t}
+	case map[string]any:
+	default:
+		return netconfig.Spec{}, field.ErrorList{field.TypeInvalid(nil, shortValue(tree),
+			fmt.Sprintf("the document is %s; want a mapping with a networks list, or a list of networks", describe(tree)))}
+	}
+	if nets, ok := tree.(map[string]any)["networks"].([]any); ok && len(nets) > MaxNetworks {
+		return netconfig.Spec{}, field.ErrorList{field.TooMany(field.NewPath("networks"), len(nets), MaxNetworks)}
+	}
 
-// coreTags are the tags of YAML's core schema, those of JSON's values. A
-// value written with one of them is checked against its field as any other
-// value is.
-var coreTags = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true, "!!seq": true, "!!map": true}
-
-// checkTags refuses YAML tags other than coreTags in data, a document that
-// sigs.k8s.io/yaml has read: the conversion to JSON hides them, and they
-// change values silently. !!binary text becomes its decoded bytes (invalid
-// UTF-8 among them, which JSON then turns into U+FFFD), !!timestamp a
-// reformatted date, and an application's tag such as !!python/object or
-// !local is dropped, leaving the value under it.
-func checkTags(data []byte) error {
-	if bytes.IndexByte(data, '!') < 0 {
-		return nil // every tag starts with '!'; most files have none to read twice for
+	var errs field.ErrorList
+	clean := check(nil, tree, reflect.TypeFor[File](), &errs)
+	cleanJSON, err := json.Marshal(clean)
+	if err != nil {
+		return netconfig.Spec{}, append(errs, field.InternalError(nil, err))
 	}
-	var doc yamlv3.Node
-	if err := yamlv3.Unmarshal(data, &doc); err != nil {
-		// go.yaml.in/yaml/v2 read it; v3 is stricter in a few corners.
-		return fmt.Errorf("not a valid YAML or JSON document: %w", err)
+	var f File
+	if err := json.Unmarshal(cleanJSON, &f); err != nil {
+		// check left only keys and values that fit File.
+		return netconfig.Spec{}, append(errs, field.InternalError(nil, err))
 	}
-	var root *field.Path
-	if len(doc.Content) == 1 && doc.Content[0].Kind == yamlv3.SequenceNode {
-		root = field.NewPath("networks") // a bare list of networks
-	}
-	return walkTags(&doc, root)
-}
-
-// walkTags checks the tags of n and of the nodes under it, n being at path.
-// Aliases are not followed: their anchors are checked where they are.
-func walkTags(n *yamlv3.Node, path *field.Path) error {
-	if n.Style&yamlv3.TaggedStyle != 0 && !coreTags[n.Tag] {
-		where := "the document"
-		if path != nil {
-			where = path.String()
-		}
-		return fmt.Errorf("%s (line %d): the YAML tag %s is not part of the spec file format, which holds only text, numbers, booleans, lists and mappings; write the value without it", where, n.Line, n.Tag)
-	}
-	switch n.Kind {
-	case yamlv3.DocumentNode:
-		for _, c := range n.Content {
-			if err := walkTags(c, path); err != nil {
-				return err
-			}
-		}
-	case yamlv3.SequenceNode:
-		for i, c := range n.Content {
-			if err := walkTags(c, childPath(path, "").Index(i)); err != nil {
-				return err
-			}
-		}
-	case yamlv3.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			p := childPath(path, keyName(n.Content[i].Value))
-			if err := walkTags(n.Content[i], p); err != nil {
-				return err
-			}
-			if err := walkTags(n.Content[i+1], p); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// childPath returns the path of field name under path, which is nil at the
-// top of the document; an empty name under nil is the top itself.
-func childPath(path *field.Path, name string) *field.Path {
-	switch {
-	case path != nil && name != "":
-		return path.Child(name)
-	case path != nil:
-		return path
-	case name != "":
-		return field.NewPath(name)
-	}
-	return field.NewPath("")
+	spec, convErrs := f.toSpec()
+	return spec, append(errs, convErrs...)
 }
 
 // networkType is the type of a network in the file.
@@ -362,18 +257,7 @@ func unknownField(path *field.Path, k string, t reflect.Type) *field.Error {
 	} else {
 		detail += "; the fields here are " + strings.Join(names, ", ")
 	}
-	return field.Forbidden(path.Child(keyName(k)), detail)
-}
-
-// keyName returns an unknown key for a field path: as it is when it is
-// printable text, else quoted as Go quotes strings, so that a key holding
-// a line break or a control character cannot add a line of its own to a
-// message.
-func keyName(k string) string {
-	if k != "" && utf8.ValidString(k) && strings.IndexFunc(k, func(r rune) bool { return !strconv.IsPrint(r) }) < 0 {
-		return k
-	}
-	return strconv.Quote(k)
+	return field.Forbidden(strictyaml.KeyPath(path, k), detail)
 }
 
 func abs(n int) int {

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // The seed's network list parses as it stands.

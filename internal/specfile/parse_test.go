@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // seedList is the network list of the seed document (a review of a
@@ -389,30 +389,36 @@ func assertFieldErrors(t *testing.T, want []wantErr, got field.ErrorList) {
 	}
 }
 
+// TestParseRefusesDocumentsItCannotRead: a document that cannot be read
+// is refused with one field error, at the root (nil, printed <nil>) or at
+// the path of the node at fault, as every other problem is.
 func TestParseRefusesDocumentsItCannotRead(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want string
+		want wantErr
 	}{
-		{name: "YAML syntax", in: "networks: [{name: a", want: "not a valid YAML or JSON document"},
-		{name: "JSON syntax", in: `{"networks": [}`, want: "not a valid YAML or JSON document"},
-		{name: "duplicate YAML keys", in: "networks:\n- name: a\n  name: b\n", want: `key "name" already set in map`},
-		{name: "duplicate JSON keys", in: `{"networks": [], "networks": []}`, want: `key "networks" already set in map`},
-		{name: "duplicate keys at the top", in: "namespace: a\nnamespace: b\n", want: `key "namespace" already set in map`},
-		{name: "two documents", in: "networks: [{name: a}]\n---\nnetworks: [{name: b}]\n", want: "more than one YAML document"},
-		{name: "empty", in: "", want: "the document is empty"},
-		{name: "only a comment", in: "# nothing here\n", want: "the document is empty"},
-		{name: "a scalar", in: "networks", want: "the document is text"},
-		{name: "too large", in: "#" + strings.Repeat("x", specfile.MaxSize), want: "more than the limit of 1048576 bytes"},
+		{name: "YAML syntax", in: "networks: [{name: a", want: wantErr{field.ErrorTypeInvalid, "<nil>", "not a valid YAML or JSON document: yaml: line 1: did not find expected ',' or '}'"}},
+		{name: "JSON syntax", in: `{"networks": [}`, want: wantErr{field.ErrorTypeInvalid, "<nil>", "not a valid YAML or JSON document: yaml: did not find expected node content"}},
+		{name: "duplicate YAML keys", in: "networks:\n- name: a\n  name: b\n", want: wantErr{field.ErrorTypeInvalid, "<nil>", `yaml: unmarshal errors: line 3: key "name" already set in map`}},
+		{name: "duplicate JSON keys", in: `{"networks": [], "networks": []}`, want: wantErr{field.ErrorTypeInvalid, "<nil>", `line 1: key "networks" already set in map`}},
+		{name: "duplicate keys at the top", in: "namespace: a\nnamespace: b\n", want: wantErr{field.ErrorTypeInvalid, "<nil>", `line 2: key "namespace" already set in map`}},
+		{name: "two documents", in: "networks: [{name: a}]\n---\nnetworks: [{name: b}]\n", want: wantErr{field.ErrorTypeInvalid, "<nil>", "more than one YAML document"}},
+		{name: "a tag", in: "networks:\n- name: !!binary gIGC\n", want: wantErr{field.ErrorTypeForbidden, "networks[0].name", "line 2: the YAML tag !!binary is not one of the core schema's"}},
+		{name: "empty", in: "", want: wantErr{field.ErrorTypeRequired, "<nil>", "the document is empty"}},
+		{name: "only a comment", in: "# nothing here\n", want: wantErr{field.ErrorTypeRequired, "<nil>", "the document is empty"}},
+		{name: "a scalar", in: "networks", want: wantErr{field.ErrorTypeTypeInvalid, "<nil>", `Invalid value: "networks": the document is text`}},
+		{name: "too large", in: "#" + strings.Repeat("x", specfile.MaxSize), want: wantErr{field.ErrorTypeTooLong, "<nil>", "Too long: 1048577 bytes is more than the limit of 1048576 bytes (1 MiB)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := specfile.Parse([]byte(tt.in))
-			require.Error(t, err)
 			var invalid *netconfig.ValidationError
-			assert.False(t, errors.As(err, &invalid), "want a plain error, got %v", err)
-			assert.Contains(t, err.Error(), tt.want)
+			require.ErrorAs(t, err, &invalid)
+			assertFieldErrors(t, []wantErr{tt.want}, invalid.Errors)
+			var fe *field.Error
+			require.ErrorAs(t, err, &fe)
+			assert.Same(t, invalid.Errors[0], fe)
 		})
 	}
 }
@@ -535,4 +541,75 @@ func TestFormatEmptySpec(t *testing.T) {
 	back, err := specfile.Parse(out)
 	require.NoError(t, err)
 	assert.Equal(t, netconfig.Spec{}, back)
+}
+
+// TestEveryErrorIsAFieldError: whatever the failure, the error of each
+// entry point is a *netconfig.ValidationError listing *field.Error values,
+// and errors.As finds the first of them.
+func TestEveryErrorIsAFieldError(t *testing.T) {
+	m := int64(-1)
+	longName := strings.Repeat("n", 300)
+	tests := []struct {
+		name string
+		call func() error
+		want wantErr // the first error
+	}{
+		{"Parse: too large", func() error { _, err := specfile.Parse(make([]byte, specfile.MaxSize+1)); return err },
+			wantErr{field.ErrorTypeTooLong, "<nil>", "more than the limit"}},
+		{"Parse: YAML syntax", func() error { _, err := specfile.Parse([]byte("networks: [")); return err },
+			wantErr{field.ErrorTypeInvalid, "<nil>", "not a valid YAML or JSON document: yaml: line 1:"}},
+		{"Parse: duplicate key", func() error { _, err := specfile.Parse([]byte("namespace: a\nnamespace: a\n")); return err },
+			wantErr{field.ErrorTypeInvalid, "<nil>", `line 2: key "namespace" already set in map`}},
+		{"Parse: two documents", func() error { _, err := specfile.Parse([]byte("namespace: a\n---\nnamespace: b\n")); return err },
+			wantErr{field.ErrorTypeInvalid, "<nil>", "more than one YAML document"}},
+		{"Parse: a tag", func() error { _, err := specfile.Parse([]byte("namespace: !local a\n")); return err },
+			wantErr{field.ErrorTypeForbidden, "namespace", "line 1: the YAML tag !local"}},
+		{"Parse: empty", func() error { _, err := specfile.Parse(nil); return err },
+			wantErr{field.ErrorTypeRequired, "<nil>", "the document is empty"}},
+		{"Parse: not a mapping or list", func() error { _, err := specfile.Parse([]byte("true")); return err },
+			wantErr{field.ErrorTypeTypeInvalid, "<nil>", "the document is a boolean"}},
+		{"Parse: too many networks", func() error {
+			_, err := specfile.Parse([]byte("networks: [" + strings.Repeat("{},", specfile.MaxNetworks+1) + "]"))
+			return err
+		}, wantErr{field.ErrorTypeTooMany, "networks", "at most 4096"}},
+		{"Parse: unknown field", func() error { _, err := specfile.Parse([]byte("namespaces: a")); return err },
+			wantErr{field.ErrorTypeForbidden, "namespaces", "unknown field"}},
+		{"Parse: wrong type", func() error { _, err := specfile.Parse([]byte("namespace: [a]")); return err },
+			wantErr{field.ErrorTypeTypeInvalid, "namespace", "a list where text is wanted"}},
+		{"Parse: a value that does not parse", func() error { _, err := specfile.Parse([]byte("- {name: a, macAddress: x}")); return err },
+			wantErr{field.ErrorTypeInvalid, "networks[0].macAddress", "not a MAC address"}},
+		{"ToSpec", func() error {
+			f := specfile.File{Networks: []specfile.Network{{Name: "a", IPConfig: &specfile.IPConfig{Mode: "static", Routes: []specfile.Route{{To: "default", Via: "10.0.0.1", Metric: &m}}}}}}
+			_, err := f.ToSpec()
+			return err
+		}, wantErr{field.ErrorTypeInvalid, "networks[0].ipConfig.routes[0].metric", "from 0 to 4294967295"}},
+		{"FromSpec", func() error {
+			_, err := specfile.FromSpec(netconfig.Spec{Networks: []netconfig.Network{{Name: "a", Source: "vhost"}}})
+			return err
+		}, wantErr{field.ErrorTypeNotSupported, "networks[0].source", `"pod", "multus"`}},
+		{"Format: what FromSpec refuses", func() error {
+			_, err := specfile.Format(netconfig.Spec{Namespace: "\xff"})
+			return err
+		}, wantErr{field.ErrorTypeInvalid, "namespace", "not valid UTF-8"}},
+		{"Format: a file over MaxSize", func() error {
+			spec := netconfig.Spec{Networks: make([]netconfig.Network, specfile.MaxNetworks)}
+			for i := range spec.Networks {
+				spec.Networks[i].Name = longName
+			}
+			_, err := specfile.Format(spec)
+			return err
+		}, wantErr{field.ErrorTypeTooLong, "<nil>", "more than the limit of 1048576 bytes (1 MiB) that Parse reads"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			var invalid *netconfig.ValidationError
+			require.True(t, errors.As(err, &invalid), "%T: %v", err, err)
+			require.NotEmpty(t, invalid.Errors)
+			assertFieldErrors(t, []wantErr{tt.want}, invalid.Errors[:1])
+			var fe *field.Error
+			require.True(t, errors.As(err, &fe), "%T: %v", err, err)
+			assert.Same(t, invalid.Errors[0], fe)
+		})
+	}
 }

@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // genText draws text a spec file may hold: usually a plausible value,

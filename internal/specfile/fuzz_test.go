@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/guestnet/guestnet/internal/specfile"
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/specfile"
 )
 
 // fieldOfFile matches the paths of the fields of a spec file.
@@ -19,10 +19,12 @@ var fieldOfFile = regexp.MustCompile(`^(namespace|networks)([.\[]|$)`)
 
 // FuzzParse checks Parse and Format. The invariants: Parse never panics,
 // never modifies its input and gives the same answer twice; it refuses
-// input over MaxSize and returns either a Spec or an error, never both,
-// and the field errors of an *netconfig.ValidationError all have a path
-// that names a field of the file (namespace or networks), or else are the
-// Forbidden error of an unknown key at the top; what it accepts
+// input over MaxSize and returns either a Spec or an error, never both;
+// its error is always an *netconfig.ValidationError, whose field errors
+// all have a path that names a field of the file (namespace or networks),
+// or else are at the root (<nil>: a problem of the whole document, alone),
+// or are the Forbidden error of an unknown key or a tag outside the
+// file's fields; what it accepts
 // lists at most MaxNetworks networks, and Format writes it back as a file
 // that Parse reads into the same Spec, and that Format writes again byte
 // for byte.
@@ -76,14 +78,20 @@ networks:
 		if err != nil {
 			require.Equal(t, netconfig.Spec{}, spec, "a Spec with an error")
 			var invalid *netconfig.ValidationError
-			if errors.As(err, &invalid) {
-				require.NotEmpty(t, invalid.Errors)
-				for _, fe := range invalid.Errors {
-					if !fieldOfFile.MatchString(fe.Field) {
-						// Only an unknown key may be outside the file's fields.
-						require.Equal(t, field.ErrorTypeForbidden, fe.Type, "%v", fe)
-						require.NotEmpty(t, fe.Field, "%v", fe)
-					}
+			require.True(t, errors.As(err, &invalid), "an error of type %T: %v", err, err)
+			require.NotEmpty(t, invalid.Errors)
+			var fe *field.Error
+			require.True(t, errors.As(err, &fe))
+			for _, fe := range invalid.Errors {
+				switch {
+				case fieldOfFile.MatchString(fe.Field):
+				case fe.Field == "<nil>":
+					require.Len(t, invalid.Errors, 1, "a problem of the whole document comes alone: %v", err)
+				default:
+					// Only an unknown key or a tag may be outside the
+					// file's fields.
+					require.Equal(t, field.ErrorTypeForbidden, fe.Type, "%v", fe)
+					require.NotEmpty(t, fe.Field, "%v", fe)
 				}
 			}
 			return

@@ -1,5 +1,8 @@
 // Package specfile reads guestnet's spec file (YAML or JSON) into a
-// netconfig.Spec.
+// netconfig.Spec. The spec file is the input format of the render CLI
+// (examples/render), an adapter like multus and macresolve: programs that
+// call netconfig build a netconfig.Spec themselves, so the package is
+// internal to the module.
 //
 // The spec file lists a VM's networks in the VM's order, with the guest IP
 // configuration asked for each:
@@ -49,13 +52,16 @@
 // such as !!binary, !!timestamp or !!python/object, which would change a
 // value silently, are all errors. Values that do not parse (an address
 // without a prefix length, a malformed MAC, an unknown mode) are errors
-// too. Parse reports the problems of fields, all at once, in a
-// *netconfig.ValidationError, each as a field.Error whose path follows
-// the file (networks[1].ipConfig.addresses[0]), with the value at fault
-// and what to write instead; input that is not one well-formed YAML or
-// JSON document, including one with duplicate keys, and a tag are
-// reported with a plain error (a tag's error names its path and line). Parse
-// checks only that the file can be read: whether the values
+// too. Every error of Parse, ToSpec, FromSpec and Format is a
+// *netconfig.ValidationError, each of its problems a *field.Error whose
+// path follows the file (networks[1].ipConfig.addresses[0]), with the
+// value at fault and what to write instead: Parse reports the problems of
+// fields all at once; a problem of the document (input that is not one
+// well-formed YAML or JSON document, including one with duplicate keys, a
+// tag, a size over MaxSize) comes alone, at the path of the tag or at the
+// root path (nil, printed <nil>), with the line in its detail (the checks
+// of the document are internal/strictyaml's, which netplan.Parse shares).
+// Parse checks only that the file can be read: whether the values
 // make sense together (a gateway outside the subnet, a static network
 // without an address, two networks with one name) is checked by
 // netconfig.Build, which reports in the same way. Build's paths name the
@@ -76,6 +82,5 @@
 //
 // Format writes a netconfig.Spec as a spec file, using only the list forms
 // (`addresses`, `gateways`, `binding`), such that Parse reads back the same
-// Spec. File, ToSpec and FromSpec give access to the file's structure for
-// programs that embed it in their own resources.
+// Spec. File, ToSpec and FromSpec give access to the file's structure.
 package specfile
