@@ -231,7 +231,7 @@ func scenarios() []scenario {
 	return []scenario{
 		{
 			name:          "seed",
-			summary:       "the seed's example: pod network by DHCP, one Multus network with static IPv4, gateway and DNS",
+			summary:       "the typical VM: pod network by DHCP, one Multus network with static IPv4, gateway and DNS",
 			networks:      static(podNetwork(), seedExternal()),
 			warnings:      seedVM.warnings,
 			rows:          seedVM.rows,
@@ -396,7 +396,7 @@ func scenarios() []scenario {
 		},
 		{
 			name:          "pin-macs",
-			summary:       "the seed's VM created without MACs: `macresolve.Pin`, then built with `macresolve.FromVM` as MAC resolver",
+			summary:       "the typical VM created without MACs: `macresolve.Pin`, then built with `macresolve.FromVM` as MAC resolver",
 			networks:      pinMACs,
 			warnings:      seedVM.warnings,
 			rows:          seedVM.rows,
