@@ -369,6 +369,13 @@ func addVolume(spec *kubevirtv1.VirtualMachineInstanceSpec, volumes *field.Path,
 // writes NEL unescaped, which it then reads as a space.
 func printable(data []byte) bool {
 	for len(data) > 0 {
+		if c := data[0]; c < utf8.RuneSelf { // ASCII, without decoding
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+				return false
+			}
+			data = data[1:]
+			continue
+		}
 		r, n := utf8.DecodeRune(data)
 		if r == utf8.RuneError && n <= 1 {
 			return false
