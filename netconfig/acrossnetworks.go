@@ -91,8 +91,17 @@ func (d defaultRoute) fieldText(root *field.Path) string {
 // default routes of one family with the same metric, and default routes
 // that take over the pod network's.
 func (v *validator) acrossNetworks(spec Spec, plans []plan) {
-	var subnets []subnet
-	var defaults4, defaults6 []defaultRoute
+	// The lists are sized for the configured NICs' addresses and default
+	// routes, so that each takes one allocation.
+	addresses, defaults := 0, 0
+	for _, p := range plans {
+		if p.Configured {
+			addresses += len(p.ip.Addresses)
+			defaults += len(p.ip.Gateways) + len(p.ip.Routes)
+		}
+	}
+	subnets := make([]subnet, 0, addresses)
+	defaults4, defaults6 := make([]defaultRoute, 0, defaults), make([]defaultRoute, 0, defaults)
 	addDefault := func(d defaultRoute) {
 		if d.via.Is4() {
 			defaults4 = append(defaults4, d)

@@ -74,7 +74,7 @@ func (v *validator) ipConfig(i int, network string, c *IPConfig, r Role) {
 // addresses checks static addresses and returns the subnets of the valid
 // ones.
 func (v *validator) addresses(i int, addrs []netip.Prefix) []netip.Prefix {
-	var subnets []netip.Prefix
+	subnets := make([]netip.Prefix, 0, len(addrs))
 	for j, a := range addrs {
 		bad := func(detail string) { v.add(field.Invalid(v.ipPath(i, "addresses").Index(j), a.String(), detail)) }
 		if !a.IsValid() {

@@ -25,7 +25,9 @@ type plan struct {
 func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 	ifaces := make([]Interface, len(spec.Networks))
 	plans := make([]plan, len(spec.Networks))
-	var warnings []Warning
+	// Room for a warning per network and a few more: a VM's warnings
+	// then take one allocation.
+	warnings := make([]Warning, 0, len(spec.Networks)+4)
 	var statuses map[string]NetworkStatus
 	if o.status != nil {
 		statuses = o.status.NetworkStatuses(spec.Networks)
