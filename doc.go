@@ -1,15 +1,31 @@
 // Package guestnet writes the guest network configuration of KubeVirt
 // virtual machines: network specs, plus optional Multus network status and
 // MAC resolvers, in; netplan v2 YAML, and the KubeVirt objects that carry
-// it, out. This package holds no code; its subpackages are:
+// it, out. This package holds no code; its packages are:
 //
 //   - netconfig: the core model, validation and netplan rendering
-//     (netconfig.Build), with netconfig/netplan for the typed document;
-//   - multus: the Multus network-status annotation as a status resolver;
-//   - macresolve: where guest MACs come from (VirtualMachineInstances, maps);
-//   - examples/render: a CLI that renders a spec file (whose format is
-//     internal/specfile's).
+//     (netconfig.Build), and the resolver interfaces the adapters
+//     implement;
+//   - netconfig/netplan: the typed netplan v2 document, its one emitter
+//     (Marshal) and a strict Parse;
+//   - multus: the Multus network-status annotation as a status resolver
+//     (StatusIndex), and the networks annotation built from the same specs;
+//   - macresolve: where guest MACs come from (a VirtualMachine's template,
+//     a VirtualMachineInstance's spec and status, the network status, MACs
+//     pinned by Pin), each MAC with its origin;
+//   - cloudinit: network data into a VirtualMachine or
+//     VirtualMachineInstance (inline, or as a Secret), ConfigDrive's
+//     network_data.json, and NoCloud seeds;
+//   - examples/render: a CLI that renders a spec file;
+//   - examples/reconcile: a controller's reconcile step, end to end.
+//
+// Packages under internal/ hold what no user should import: the render
+// CLI's spec file format (internal/specfile), the strict YAML reader it
+// shares with netplan.Parse, and the test harnesses (real cloud-init and
+// netplan, booted guests, benchmarks).
 //
 // Every package is pure: no I/O, no logging, no globals, safe for
-// concurrent use; problems come back as values.
+// concurrent use. Invalid input comes back as a *netconfig.ValidationError
+// holding every problem as a *field.Error with the path of its field;
+// warnings come back as data.
 package guestnet
