@@ -25,7 +25,9 @@
 // netplan, booted guests, benchmarks).
 //
 // Every package is pure: no I/O, no logging, no globals, safe for
-// concurrent use. Invalid input comes back as a *netconfig.ValidationError
-// holding every problem as a *field.Error with the path of its field;
-// warnings come back as data.
+// concurrent use. Invalid input comes back as an error from which
+// errors.As takes a *field.Error naming the field at fault; the builders
+// and adapters return every problem at once in a
+// *netconfig.ValidationError (netplan.Parse, below netconfig, wraps its
+// one *field.Error). Warnings come back as data.
 package guestnet
