@@ -256,21 +256,23 @@ func setData(spec *kubevirtv1.VirtualMachineInstanceSpec, path *field.Path, kind
 		}
 	}
 	// target is the path of the volume source that gets the data, whether
-	// it exists or is about to be added.
-	target := volumes.Index(found)
-	if found < 0 {
-		target = volumes.Index(len(spec.Volumes))
+	// it exists or is about to be added; it is built only for an error.
+	target := func() *field.Path {
+		i := found
+		if i < 0 {
+			i = len(spec.Volumes)
+		}
+		return volumes.Index(i).Child(kind.field())
 	}
-	target = target.Child(kind.field())
 
 	if len(data) == 0 {
-		errs = append(errs, field.Required(target.Child("networkData"), "the network data is empty; KubeVirt needs a non-empty network-data source"))
+		errs = append(errs, field.Required(target().Child("networkData"), "the network data is empty; KubeVirt needs a non-empty network-data source"))
 	}
 	if len(data) > MaxNetworkData {
-		errs = append(errs, field.TooLong(target.Child("networkDataSecretRef"), "", MaxNetworkData))
+		errs = append(errs, field.TooLong(target().Child("networkDataSecretRef"), "", MaxNetworkData))
 	}
 	if kind == configDrive && len(data) > 0 && len(data) <= MaxNetworkData && !json.Valid(data) {
-		errs = append(errs, field.Invalid(target.Child("networkData"), field.OmitValueType{}, jsonProblem(data)))
+		errs = append(errs, field.Invalid(target().Child("networkData"), field.OmitValueType{}, jsonProblem(data)))
 	}
 	useSecret := o.forceSecret || len(data) > MaxInlineNetworkData
 	secretName := o.secretName
@@ -285,7 +287,7 @@ func setData(spec *kubevirtv1.VirtualMachineInstanceSpec, path *field.Path, kind
 		}
 		if secretName != "" {
 			for _, msg := range validation.IsDNS1123Subdomain(secretName) {
-				errs = append(errs, field.Invalid(target.Child("networkDataSecretRef", "name"), secretName, "not a valid Secret name: "+msg))
+				errs = append(errs, field.Invalid(target().Child("networkDataSecretRef", "name"), secretName, "not a valid Secret name: "+msg))
 			}
 		}
 	}
