@@ -86,6 +86,39 @@ func TestAdversarialAnnotations(t *testing.T) {
 		{name: "duplicate in an unknown field", annotation: `[{"x":[{"a":1,"a":2}]}]`, err: `entry 0.x[0] has the key "a" twice (at byte 17)`},
 		{name: "duplicate in a second entry", annotation: `[{"name":"a"},{"mac":"x","MAC":"y"}]`, err: `entry 1 has the key "MAC" twice (as "mac"; keys are matched without regard to case)`},
 		{name: "same key in two entries", annotation: `[{"name":"a"},{"name":"b"}]`, want: []nadv1.NetworkStatus{{Name: "a"}, {Name: "b"}}},
+		{name: "duplicate name, escaped", annotation: `[{"name":"a","na\u006de":"b"}]`, err: `entry 0 has the key "name" twice (at byte 24)`},
+		{name: "duplicate name, escaped first", annotation: `[{"na\u006de":"a","name":"b"}]`, err: `entry 0 has the key "name" twice (at byte 24)`},
+		{name: "duplicate name in another case, escaped", annotation: `[{"name":"a","\u004eame":"b"}]`, err: `entry 0 has the key "Name" twice (as "name"; keys are matched without regard to case) (at byte 24)`},
+		{name: "duplicate by Unicode case folding, escaped", annotation: `[{"ips":[],"ip\u017f":[]}]`, err: `entry 0 has the key "ipſ" twice (as "ips"; keys are matched without regard to case) (at byte 21)`},
+		{name: "duplicate by the Kelvin sign", annotation: `[{"x":{"k":1,"` + "\u212a" + `":2}}]`, err: `entry 0.x has the key "` + "\u212a" + `" twice (as "k"; keys are matched without regard to case) (at byte 18)`},
+		{name: "duplicate key holding a quote and a backslash", annotation: `[{"x":{"a\"b\\":1,"a\"b\\":2}}]`, err: `entry 0.x has the key "a\"b\\" twice (at byte 26)`},
+		{name: "duplicate empty key", annotation: `[{"":1,"":2}]`, err: `entry 0 has the key "" twice (at byte 9)`},
+		{name: "duplicate among white space", annotation: `[ { "name" : "a" , "name" : "b" } ]`, err: `entry 0 has the key "name" twice (at byte 25)`},
+		{name: "duplicate in an array of objects", annotation: `[{"x":[{"a":1},{"a":2},{"b":1,"B":2}]}]`, err: `entry 0.x[2] has the key "B" twice (as "b"; keys are matched without regard to case) (at byte 33)`},
+		{name: "duplicate in nested arrays", annotation: `[{"x":[[],[{},{"y":[{"a":1,"a":2}]}]]}]`, err: `entry 0.x[1][1].y[0] has the key "a" twice (at byte 30)`},
+		{name: "duplicate under an escaped key", annotation: `[{"d\u006es":{"search":[],"search":[]}}]`, err: `entry 0.dns has the key "search" twice (at byte 34)`},
+		{name: "duplicate after a nested object", annotation: `[{"a":{"b":1},"b":2,"A":3}]`, err: `entry 0 has the key "A" twice (as "a"; keys are matched without regard to case) (at byte 23)`},
+		{name: "duplicate in an object after a wide one", annotation: `[{"x":` + wideObject(20, "") + `,"y":{"a":1,"A":2}}]`, err: `entry 0.y has the key "A" twice (as "a"; keys are matched without regard to case) (at byte 182)`},
+		{name: "duplicate before a null entry", annotation: `[{"a":1,"a":2},null]`, err: `entry 0 has the key "a" twice (at byte 11)`},
+		{name: "null entry before a duplicate", annotation: `[null,{"a":1,"a":2}]`, err: "entry 0 is null, want an object (at byte 5)"},
+		{name: "nulls in an array of an entry", annotation: `[{"x":[null,{"y":null}]}]`, want: []nadv1.NetworkStatus{{}}},
+		{name: "keys and brackets inside strings", annotation: `[{"name":"{\"name\":1,\"name\":2}","x":["\"name\":","{","]"],"interface":"a\\"}]`, want: []nadv1.NetworkStatus{{Name: `{"name":1,"name":2}`, Interface: `a\`}}},
+		{name: "values that are keys", annotation: `[{"name":"name","interface":"Name","x":{"x":{"x":"x"}},"y":[{"x":1},{"X":2}]}]`, want: []nadv1.NetworkStatus{{Name: "name", Interface: "Name"}}},
+		{name: "20 keys and one twice", annotation: `[` + wideObject(20, `"K7":1`) + `]`, err: `entry 0 has the key "K7" twice (as "k7"; keys are matched without regard to case) (at byte 166)`},
+		{name: "15,000 keys", annotation: `[` + wideObject(15000, "") + `]`, want: []nadv1.NetworkStatus{{}}},
+		{name: "15,000 keys and the first twice", annotation: `[` + wideObject(15000, `"K0":1`) + `]`, err: `entry 0 has the key "K0" twice (as "k0"; keys are matched without regard to case) (at byte 202786)`},
+		{name: "duplicate 10,000 levels deep", annotation: "[" + strings.Repeat(`{"a":`, 9998) + `{"b":1,"b":2}` + strings.Repeat("}", 9998) + "]", err: "entry 0" + strings.Repeat(".a", 9998) + ` has the key "b" twice (at byte 50001)`},
+		{name: "duplicate after 10,000 levels", annotation: `[{"a":` + strings.Repeat(`{"a":`, 9998) + "1" + strings.Repeat("}", 9998) + `,"A":2}]`, err: `entry 0 has the key "A" twice (as "a"; keys are matched without regard to case) (at byte 59999)`},
+
+		// Numbers beyond a float64, which encoding/json cannot read as a
+		// JSON value even where Unmarshal skips them.
+		{name: "a huge number in an unknown field", annotation: `[{"x":1e999}]`, err: "json: cannot unmarshal number 1e999 into Go value of type float64"},
+		{name: "a huge negative number in a list", annotation: `[{"x":[1,-1e400]}]`, err: "json: cannot unmarshal number -1e400 into Go value of type float64"},
+		{name: "a huge number of 309 digits", annotation: `[{"x":2` + strings.Repeat("0", 308) + `}]`, err: "json: cannot unmarshal number 2" + strings.Repeat("0", 308) + " into Go value of type float64"},
+		{name: "a large number of 308 digits", annotation: `[{"x":` + strings.Repeat("9", 308) + `}]`, want: []nadv1.NetworkStatus{{}}},
+		{name: "a tiny number", annotation: `[{"x":1e-400}]`, want: []nadv1.NetworkStatus{{}}},
+		{name: "a huge number after a duplicate", annotation: `[{"a":1,"a":1e999}]`, err: `entry 0 has the key "a" twice (at byte 11)`},
+		{name: "a huge number before a duplicate", annotation: `[{"a":1e999,"a":1}]`, err: "json: cannot unmarshal number 1e999 into Go value of type float64"},
 
 		// Huge and deep input. Measured: 100,000 [ 0.4 ms of CPU; the
 		// largest annotation 22 ms, 6 MiB; past the limit, nothing read.
@@ -141,6 +174,20 @@ func largestAnnotation() string {
 		entries = append(entries, e)
 	}
 	return "[" + strings.Join(entries, ",") + "]"
+}
+
+// wideObject is an object with n keys, "k0" to "k<n-1>", and then extra
+// when it is not "".
+func wideObject(n int, extra string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, `"k%d":%d,`, i, i)
+	}
+	if extra != "" {
+		b.WriteString(extra + ",")
+	}
+	return strings.TrimSuffix(b.String(), ",") + "}"
 }
 
 // requirePrintable checks that s is one line of printable text.

@@ -1,7 +1,6 @@
 package multus
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,8 +34,10 @@ const MaxNetworkStatusSize = 256 << 10
 // Anything else that is not a JSON array of objects is an error saying what
 // was expected; so are a null entry, an object with the same key twice
 // (keys are matched without regard to case, as encoding/json matches them
-// to fields, so "name" and "Name" are the same key), text that is not valid
-// UTF-8, and a value longer than MaxNetworkStatusSize.
+// to fields, so "name" and "Name" are the same key), a number beyond the
+// range of a float64 anywhere, even in a field that is ignored (encoding/json
+// cannot read it as a JSON value), text that is not valid UTF-8, and a value
+// longer than MaxNetworkStatusSize.
 //
 // The error is a *netconfig.ValidationError holding one *field.Error whose
 // path is the annotation's, as in a pod:
@@ -61,10 +62,10 @@ func ParseNetworkStatus(annotation string) ([]nadv1.NetworkStatus, error) {
 	if err := json.Unmarshal([]byte(annotation), &statuses); err != nil {
 		return nil, statusError(describeJSONError(err))
 	}
-	// The document is valid JSON of the right shape, nested at most
+	// The annotation is valid JSON of the right shape, nested at most
 	// 10,000 levels deep (encoding/json's limit): look for what Unmarshal
 	// lets through silently.
-	if msg := checkEntries(json.NewDecoder(strings.NewReader(annotation))); msg != "" {
+	if msg := checkEntries(annotation); msg != "" {
 		return nil, statusError(msg)
 	}
 	return statuses, nil
@@ -95,107 +96,240 @@ func invalidUTF8At(s string) int {
 	return len(s)
 }
 
-// checkEntries reads the annotation, known to be null or an array of
-// objects and nulls, and returns what is wrong with it that Unmarshal
-// accepts silently: a null entry (Unmarshal makes it an empty one) or an
-// object with a key twice (Unmarshal keeps the last value). It returns ""
-// when there is nothing.
-func checkEntries(dec *json.Decoder) string {
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('[') {
-		return "" // null
-	}
-	// where is the path of the value being read, one segment a level,
-	// joined only for a message: joining it at every level would cost
-	// time and memory in the square of the nesting depth.
-	var where []string
-	for i := 0; dec.More(); i++ {
-		tok, err := dec.Token()
-		if err != nil {
-			return err.Error()
-		}
-		if tok == nil {
-			return fmt.Sprintf("entry %d is null, want an object (at byte %d)", i, dec.InputOffset())
-		}
-		where = append(where[:0], "entry "+strconv.Itoa(i))
-		if msg := checkObject(dec, &where); msg != "" {
-			return msg
-		}
-	}
-	return ""
-}
-
-// checkObject reads the rest of an object whose '{' dec has just read, and
-// of the objects and arrays inside it, and reports a key that an object
-// holds twice. where is the object's path.
-func checkObject(dec *json.Decoder, where *[]string) string {
-	seen := map[string]string{} // folded key -> key as written
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return err.Error()
-		}
-		key, _ := tok.(string)
-		folded := foldKey(key)
-		if first, dup := seen[folded]; dup {
-			same := ""
-			if first != key {
-				same = fmt.Sprintf(" (as %q; keys are matched without regard to case)", first)
+// checkEntries reads the annotation, which Unmarshal has found to be JSON
+// null or an array of objects and nulls, and returns the first thing in it,
+// in the order of the text, that Unmarshal accepts silently, or "" when
+// there is none: a null entry (Unmarshal makes it an empty one), an object
+// with a key twice (Unmarshal keeps the last value), or a number beyond
+// the range of a float64 (Unmarshal skips it in a field it does not know;
+// encoding/json cannot read it as a JSON value, and its error is given).
+//
+// It reads the text once, a byte at a time, and relies on its being valid
+// JSON nested at most 10,000 levels deep, which Unmarshal has checked: a
+// string is a key when it comes first in an object or after a comma
+// there, and a value ends where the next one starts.
+func checkEntries(doc string) string {
+	var (
+		// levels holds the arrays and objects being read, outermost
+		// first; keys, the keys read so far of the objects among them,
+		// and folded, the folded forms of those keys, one after
+		// another. An object's keys go when it ends. The arrays keep
+		// all three off the heap for the annotations Multus writes.
+		levelsArray [8]level
+		keysArray   [32]seenKey
+		foldedArray [256]byte
+		levels      = levelsArray[:0]
+		keys        = keysArray[:0]
+		folded      = foldedArray[:0]
+		wantKey     bool // the next string is a key
+	)
+	for i := 0; i < len(doc); {
+		switch doc[i] {
+		case '{':
+			levels = append(levels, level{object: true, keys: len(keys)})
+			wantKey = true
+			i++
+		case '[':
+			levels = append(levels, level{})
+			i++
+		case '}', ']':
+			if l := levels[len(levels)-1]; l.object && l.keys < len(keys) {
+				folded = folded[:keys[l.keys].foldStart]
+				keys = keys[:l.keys]
 			}
-			return fmt.Sprintf("%s has the key %q twice%s (at byte %d)", strings.Join(*where, ""), key, same, dec.InputOffset())
-		}
-		seen[folded] = key
-		*where = append(*where, "."+key)
-		if msg := checkValue(dec, where); msg != "" {
-			return msg
-		}
-		*where = (*where)[:len(*where)-1]
-	}
-	_, err := dec.Token() // '}'
-	if err != nil {
-		return err.Error()
-	}
-	return ""
-}
-
-// checkValue reads one value and checks the objects in it; where is its
-// path.
-func checkValue(dec *json.Decoder, where *[]string) string {
-	tok, err := dec.Token()
-	if err != nil {
-		return err.Error()
-	}
-	switch tok {
-	case json.Delim('{'):
-		return checkObject(dec, where)
-	case json.Delim('['):
-		for i := 0; dec.More(); i++ {
-			*where = append(*where, "["+strconv.Itoa(i)+"]")
-			if msg := checkValue(dec, where); msg != "" {
-				return msg
+			levels = levels[:len(levels)-1]
+			wantKey = false
+			i++
+		case ',':
+			if l := &levels[len(levels)-1]; l.object {
+				wantKey = true
+			} else {
+				l.index++
 			}
-			*where = (*where)[:len(*where)-1]
-		}
-		if _, err := dec.Token(); err != nil { // ']'
-			return err.Error()
+			i++
+		case '"':
+			start := i
+			escaped := false
+			for i++; doc[i] != '"'; i++ {
+				if doc[i] == '\\' {
+					escaped = true
+					i++ // past the escaped byte, which may be a '"'
+				}
+			}
+			i++
+			if !wantKey {
+				break
+			}
+			wantKey = false
+			key := seenKey{start: start, end: i, foldStart: len(folded)}
+			if escaped {
+				folded = appendFoldedKey(folded, decodeKey(doc[start:i]))
+			} else {
+				folded = appendFoldedKey(folded, doc[start+1:i-1])
+			}
+			key.foldEnd = len(folded)
+			l := &levels[len(levels)-1]
+			if first, dup := l.find(keys, folded, key); dup {
+				return duplicateKey(doc, levels, keys, first, key)
+			}
+			l.add(keys, folded, key)
+			l.index = len(keys)
+			keys = append(keys, key)
+		case 'n':
+			if len(levels) == 1 {
+				return fmt.Sprintf("entry %d is null, want an object (at byte %d)", levels[0].index, i+len("null"))
+			}
+			i += len("null")
+		case 't':
+			i += len("true")
+		case 'f':
+			i += len("false")
+		case ' ', '\t', '\n', '\r', ':':
+			i++
+		default: // a number
+			start := i
+			exponent := false
+		number:
+			for ; i < len(doc); i++ {
+				switch doc[i] {
+				case 'e', 'E':
+					exponent = true
+				case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '+', '-', '.':
+				default:
+					break number
+				}
+			}
+			// Without an exponent, only a number of more than 308
+			// digits can be beyond a float64's range.
+			if exponent || i-start > 308 {
+				var v any
+				if err := json.Unmarshal([]byte(doc[start:i]), &v); err != nil {
+					return err.Error()
+				}
+			}
 		}
 	}
 	return ""
 }
 
-// foldKey returns the key every key that encoding/json takes for the same
-// one (bytes.EqualFold, Unicode simple case folding) folds to: each rune
-// becomes the smallest rune of its folding orbit.
-func foldKey(key string) string {
-	var b bytes.Buffer
-	for _, r := range key {
+// linearKeys is the most keys an object may have before checkEntries
+// looks its keys up in a map rather than comparing each with every one
+// before it.
+const linearKeys = 16
+
+// level is an array or object that checkEntries is inside.
+type level struct {
+	object bool
+	// index is, in an array, the index of the value being read and, in
+	// an object, the index in keys of the key whose value is being read.
+	index int
+	// keys is, in an object, the index in keys of its first key.
+	keys int
+	// byFold holds, in an object with more than linearKeys keys, the
+	// index in keys of each of them by its folded form.
+	byFold map[string]int
+}
+
+// seenKey is a key of an object that checkEntries has read: doc[start:end]
+// as written (quoted) and folded[foldStart:foldEnd] folded.
+type seenKey struct {
+	start, end, foldStart, foldEnd int
+}
+
+// find returns the key of object l, among keys, that folds as key does.
+func (l *level) find(keys []seenKey, folded []byte, key seenKey) (seenKey, bool) {
+	f := folded[key.foldStart:key.foldEnd]
+	if l.byFold != nil {
+		j, ok := l.byFold[string(f)]
+		if !ok {
+			return seenKey{}, false
+		}
+		return keys[j], true
+	}
+	for _, k := range keys[l.keys:] {
+		if string(folded[k.foldStart:k.foldEnd]) == string(f) {
+			return k, true
+		}
+	}
+	return seenKey{}, false
+}
+
+// add records key, about to be appended to keys, as one of object l's,
+// indexing l's keys by their folded forms once it has more than
+// linearKeys.
+func (l *level) add(keys []seenKey, folded []byte, key seenKey) {
+	switch n := len(keys) - l.keys; {
+	case l.byFold != nil:
+		l.byFold[string(folded[key.foldStart:key.foldEnd])] = len(keys)
+	case n == linearKeys:
+		l.byFold = make(map[string]int, 2*linearKeys)
+		for j, k := range keys[l.keys:] {
+			l.byFold[string(folded[k.foldStart:k.foldEnd])] = l.keys + j
+		}
+		l.byFold[string(folded[key.foldStart:key.foldEnd])] = len(keys)
+	}
+}
+
+// duplicateKey describes key, which the innermost of levels already holds
+// as first. The path of the object is built only here: building it as
+// checkEntries goes would cost time and memory in the square of the
+// nesting depth.
+func duplicateKey(doc string, levels []level, keys []seenKey, first, key seenKey) string {
+	var where strings.Builder
+	where.WriteString("entry " + strconv.Itoa(levels[0].index))
+	for _, l := range levels[1 : len(levels)-1] {
+		if l.object {
+			k := keys[l.index]
+			where.WriteString("." + decodeKey(doc[k.start:k.end]))
+		} else {
+			where.WriteString("[" + strconv.Itoa(l.index) + "]")
+		}
+	}
+	written, firstWritten := decodeKey(doc[key.start:key.end]), decodeKey(doc[first.start:first.end])
+	same := ""
+	if firstWritten != written {
+		same = fmt.Sprintf(" (as %q; keys are matched without regard to case)", firstWritten)
+	}
+	return fmt.Sprintf("%s has the key %q twice%s (at byte %d)", where.String(), written, same, key.end)
+}
+
+// decodeKey returns the text of quoted, a JSON string.
+func decodeKey(quoted string) string {
+	if strings.IndexByte(quoted, '\\') < 0 {
+		return quoted[1 : len(quoted)-1]
+	}
+	var key string
+	if err := json.Unmarshal([]byte(quoted), &key); err != nil {
+		// Not reached: Unmarshal has read the whole annotation.
+		return quoted[1 : len(quoted)-1]
+	}
+	return key
+}
+
+// appendFoldedKey appends to dst the key that every key encoding/json
+// takes for the same one as key (bytes.EqualFold, Unicode simple case
+// folding) folds to: each rune becomes the least rune of its folding
+// orbit, which for an ASCII letter is the upper-case one ('k', 'K' and
+// U+212A KELVIN SIGN all fold to 'K').
+func appendFoldedKey(dst []byte, key string) []byte {
+	for i := 0; i < len(key); {
+		if c := key[i]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(key[i:])
 		least := r
 		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 			least = min(least, f)
 		}
-		b.WriteRune(least)
+		dst = utf8.AppendRune(dst, least)
+		i += n
 	}
-	return b.String()
+	return dst
 }
 
 // NetworkStatusFromPod returns the entries of pod's network-status

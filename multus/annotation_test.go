@@ -3,6 +3,8 @@ package multus
 import (
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	"github.com/stretchr/testify/assert"
@@ -200,5 +202,24 @@ func TestNetworkStatusErrorsAreFieldErrors(t *testing.T) {
 			}
 			assert.EqualError(t, podErr, "pod vms/p: "+err.Error())
 		})
+	}
+}
+
+// TestASCIIKeysFoldToUpperCase checks what appendFoldedKey's fast path
+// rests on: the least rune of the simple-folding orbit of every ASCII
+// character is the character in upper case (for 'k', 'K' and not U+212A
+// KELVIN SIGN; for 's', 'S' and not U+017F LATIN SMALL LETTER LONG S).
+func TestASCIIKeysFoldToUpperCase(t *testing.T) {
+	for r := rune(0); r < utf8.RuneSelf; r++ {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		want := unicode.ToUpper(r)
+		require.Equal(t, want, least, "%q", r)
+		require.Equal(t, string(want), string(appendFoldedKey(nil, string(r))), "%q", r)
+	}
+	for key, want := range map[string]string{"\u212a": "K", "\u017f": "S", "ip\u017f": "IPS", "Stra\u00dfe": "STRA\u00dfE", "\u03a3\u03c3\u03c2": "\u03a3\u03a3\u03a3"} {
+		assert.Equal(t, want, string(appendFoldedKey(nil, key)), "%q", key)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	"github.com/stretchr/testify/require"
@@ -39,6 +40,10 @@ import (
 // annotation holds two such entries. netconfig.Build with that resolver
 // must fail only with field errors, and otherwise write YAML that parses
 // back into its Config.
+//
+// Each input is also read as a list of keys, one a line, and put into an
+// object as checkDuplicateKeys states: ParseNetworkStatus must find
+// exactly the keys that repeat one before them.
 func FuzzParseNetworkStatus(f *testing.F) {
 	for _, seed := range []string{
 		launcherStatus,
@@ -61,10 +66,18 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		`[{"name":"k8s-pod-network","interface":"eth0","default":true},{"name":"ext-net","interface":"podb1f51a511f1","mac":"02:00:00:00:00:02","ips":["10.0.0.2","fd00::2","10.0.0.3/24"]},{"name":"vms/ext-net","interface":"net2","mac":"02:00:00:00:00:03"}]`,
 		`[{"name":"a","default":true},{"name":"b","default":true},{"interface":"net1"},{"interface":"net1"}]`,
 		`[{"name":"ext","interface":"net1","mac":"01:00:5e:00:00:01"},{"name":"ext","interface":"net1","mac":"01:00:5e:00:00:01"}]`,
+		// Lists of keys, for checkDuplicateKeys.
+		"name\nName",
+		"ips\nmac\nip\u017f",
+		"k\nK\n\u212a",
+		"\n",
+		"na\"me\nna\\me\nNA\"ME\n{\n}\n[\n,",
+		"a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn\no\np\nq\nr\nQ",
 	} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, annotation string) {
+		checkDuplicateKeys(t, annotation)
 		got, err := ParseNetworkStatus(annotation)
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: "vms", Annotations: map[string]string{nadv1.NetworkStatusAnnot: annotation}}}
 		fromPod, podErr := NetworkStatusFromPod(pod)
@@ -95,6 +108,82 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, again, third, "a second round trip changed the value")
 	})
+}
+
+// checkDuplicateKeys reads the first 4 KiB of text, made valid UTF-8, as a
+// list of keys, one a line, and writes them into one object, in turn as an
+// entry, a field's value and an array's element, as json.Marshal quotes
+// them and with every character escaped. ParseNetworkStatus must accept
+// each annotation if no two of the keys are the same to encoding/json
+// (strings.EqualFold), and otherwise name the first key that repeats one
+// before it, the path of the object, and the byte just after the key.
+func checkDuplicateKeys(t *testing.T, text string) {
+	keys := strings.Split(strings.ToValidUTF8(text[:min(len(text), 4<<10)], "\ufffd"), "\n")
+	first, repeat := -1, -1
+	for j := 1; j < len(keys) && repeat < 0; j++ {
+		for i := range j {
+			if strings.EqualFold(keys[i], keys[j]) {
+				first, repeat = i, j
+				break
+			}
+		}
+	}
+	for _, place := range []struct {
+		before, value, after, path string
+	}{
+		{`[{},`, `null`, `]`, "entry 1"},
+		{`[{"name":"a","x-keys":`, `"k"`, `}]`, "entry 0.x-keys"},
+		{`[{"x":[[],{},`, `{"name":[{"name":1}]}`, `]}]`, "entry 0.x[2]"},
+	} {
+		for _, quote := range []func(string) string{marshalKey, escapeKey} {
+			var b strings.Builder
+			b.WriteString(place.before + "{")
+			ends := make([]int, len(keys))
+			for i, k := range keys {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				b.WriteString(quote(k))
+				ends[i] = b.Len()
+				b.WriteString(":" + place.value)
+			}
+			b.WriteString("}" + place.after)
+			annotation := b.String()
+			_, err := ParseNetworkStatus(annotation)
+			if repeat < 0 {
+				require.NoError(t, err, "%s", annotation)
+				continue
+			}
+			same := ""
+			if keys[first] != keys[repeat] {
+				same = fmt.Sprintf(" (as %q; keys are matched without regard to case)", keys[first])
+			}
+			var fe *field.Error
+			require.ErrorAs(t, err, &fe, "%s", annotation)
+			require.Equal(t, fmt.Sprintf("want a JSON array of network status objects: %s has the key %q twice%s (at byte %d)", place.path, keys[repeat], same, ends[repeat]), fe.Detail, "%s", annotation)
+		}
+	}
+}
+
+// marshalKey quotes key as json.Marshal does.
+func marshalKey(key string) string {
+	js, err := json.Marshal(key)
+	if err != nil {
+		panic(err)
+	}
+	return string(js)
+}
+
+// escapeKey quotes key with every character escaped, as \uXXXX or a
+// UTF-16 surrogate pair of them.
+func escapeKey(key string) string {
+	var b strings.Builder
+	b.WriteString(`"`)
+	for _, u := range utf16.Encode([]rune(key)) {
+		fmt.Fprintf(&b, `\u%04x`, u)
+	}
+	b.WriteString(`"`)
+	return b.String()
 }
 
 // checkIndex checks a StatusIndex over statuses, as FuzzParseNetworkStatus
