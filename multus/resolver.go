@@ -25,15 +25,15 @@ type StatusIndex struct {
 	hasDefault   bool
 	// byName indexes the entries that are not default by normalised
 	// attachment name.
-	byName map[string][]int
+	byName map[string]hits
 	// byInterface indexes the entries that are not default by pod
 	// interface name.
-	byInterface map[string][]int
+	byInterface map[string]hits
 	// byNameInterface indexes the entries that are not default by
 	// normalised attachment name and pod interface name together, so that
 	// finding an attachment's entry for a pod interface name takes constant
 	// time however many entries the attachment has.
-	byNameInterface map[nameInterface][]int
+	byNameInterface map[nameInterface]hits
 	// namespace qualifies attachment names given without one.
 	namespace string
 }
@@ -62,9 +62,9 @@ var _ netconfig.StatusResolver = (*StatusIndex)(nil)
 func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusIndex {
 	x := &StatusIndex{
 		entries:         make([]netconfig.NetworkStatus, len(statuses)),
-		byName:          make(map[string][]int),
-		byInterface:     make(map[string][]int),
-		byNameInterface: make(map[nameInterface][]int),
+		byName:          make(map[string]hits, len(statuses)),
+		byInterface:     make(map[string]hits, len(statuses)),
+		byNameInterface: make(map[nameInterface]hits, len(statuses)),
 		namespace:       namespace,
 	}
 	defaults := 0
@@ -76,12 +76,12 @@ func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusInd
 			continue
 		}
 		if name := x.entries[i].NetworkName; name != "" {
-			x.byName[name] = append(x.byName[name], i)
+			x.byName[name] = x.byName[name].add(i)
 			key := nameInterface{name, s.Interface}
-			x.byNameInterface[key] = append(x.byNameInterface[key], i)
+			x.byNameInterface[key] = x.byNameInterface[key].add(i)
 		}
 		if s.Interface != "" {
-			x.byInterface[s.Interface] = append(x.byInterface[s.Interface], i)
+			x.byInterface[s.Interface] = x.byInterface[s.Interface].add(i)
 		}
 	}
 	x.hasDefault = defaults == 1
@@ -127,7 +127,7 @@ func (x *StatusIndex) NetworkStatuses(networks []netconfig.Network) map[string]n
 	}
 	v := x.view(networks)
 	matched := make([]int, len(networks))
-	claims := make(map[int]int, len(networks)) // entry -> networks it matches, but the pod network
+	claims := make([]int, len(x.entries)) // by entry: the networks it matches, but the pod network
 	for i := range networks {
 		matched[i] = x.match(&v, i)
 		if matched[i] >= 0 && !v.pod[i] {
@@ -137,7 +137,7 @@ func (x *StatusIndex) NetworkStatuses(networks []netconfig.Network) map[string]n
 	given := make(map[string]int, len(networks)) // network name -> entry, or -1
 	for i, n := range networks {
 		e := matched[i]
-		if !v.pod[i] && claims[e] > 1 {
+		if e >= 0 && !v.pod[i] && claims[e] > 1 {
 			e = -1
 		}
 		if prev, seen := given[n.Name]; seen && prev != e {
@@ -180,7 +180,7 @@ func (x *StatusIndex) view(networks []netconfig.Network) view {
 		names:      make([][2]string, len(networks)),
 		owner:      make(map[string]int, 2*len(networks)),
 		attachment: make([]string, len(networks)),
-		sharing:    make(map[string]int),
+		sharing:    make(map[string]int, len(networks)),
 	}
 	ordinal := 0
 	for j := range networks {
@@ -226,17 +226,17 @@ func (x *StatusIndex) match(v *view, i int) int {
 		}
 		byHashed := x.byNameInterface[nameInterface{attachment, hashed}]
 		byOrdinal := x.byNameInterface[nameInterface{attachment, ordinal}]
-		if len(byHashed)+len(byOrdinal) > 0 {
+		if byHashed.n+byOrdinal.n > 0 {
 			return only(byHashed, byOrdinal)
 		}
 		candidates := x.byName[attachment]
-		if len(candidates) != 1 || v.sharing[attachment] != 1 {
+		if candidates.n != 1 || v.sharing[attachment] != 1 {
 			return -1
 		}
-		if owner, owned := v.owner[x.entries[candidates[0]].Interface]; owned && owner != i {
+		if owner, owned := v.owner[x.entries[candidates.first].Interface]; owned && owner != i {
 			return -1
 		}
-		return candidates[0]
+		return candidates.first
 	case netconfig.SourceUnspecified:
 		return only(x.byInterface[hashed], x.byInterface[ordinal])
 	}
@@ -245,14 +245,26 @@ func (x *StatusIndex) match(v *view, i int) int {
 
 // only returns the entry of a and b together when there is exactly one,
 // else -1.
-func only(a, b []int) int {
+func only(a, b hits) int {
 	switch {
-	case len(a) == 1 && len(b) == 0:
-		return a[0]
-	case len(a) == 0 && len(b) == 1:
-		return b[0]
+	case a.n == 1 && b.n == 0:
+		return a.first
+	case a.n == 0 && b.n == 1:
+		return b.first
 	}
 	return -1
+}
+
+// hits are the entries an index key has: the first, and how many.
+type hits struct{ first, n int }
+
+// add returns h with entry i added.
+func (h hits) add(i int) hits {
+	if h.n == 0 {
+		h.first = i
+	}
+	h.n++
+	return h
 }
 
 // convert turns an annotation entry into netconfig's form.
