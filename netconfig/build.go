@@ -9,12 +9,11 @@ import (
 // Build turns a VM's network specs into the netplan v2 network config of
 // its guest. It runs three stages over plain values, each in its own file:
 //
-//  1. resolve (resolve.go): ask the status resolver, once, for the network
-//     status of all networks; then decide for each network, in VM order,
-//     its role (pod network, Multus attachment, or skipped), its guest
-//     interface name, and how the guest NIC is matched: by a MAC, which
-//     Result.Interfaces reports with its origin (the spec, the MAC
-//     resolver, or the network status), or by name as a fallback;
+//  1. resolve (resolve.go): ask the status resolver, once, for the status
+//     of all networks; then decide for each network, in VM order, its role
+//     (pod network, Multus attachment, or skipped), its guest interface
+//     name, and how its NIC is matched: by a MAC, which Result.Interfaces
+//     reports with its origin, or by name as a fallback;
 //  2. validate (validate.go, with ipconfig.go, acrossnetworks.go and
 //     text.go): check the specs and the resolved plan, and collect every
 //     problem at once;
@@ -23,9 +22,10 @@ import (
 //
 // Invalid input returns a *ValidationError listing every problem as a
 // *field.Error with the path of its field (under WithFieldPath's path,
-// when one is given), and an empty Result: nothing partial is emitted. A Spec past one of the limits MaxNetworks,
-// MaxListLength and MaxTextLength is refused with the fields past them
-// only, before anything else is checked or any resolver is asked.
+// when one is given), and an empty Result: nothing partial is emitted. A
+// Spec past one of the limits MaxNetworks, MaxListLength and MaxTextLength
+// is refused with the fields past them only, before anything else is
+// checked or any resolver is asked.
 //
 // Build does no I/O, keeps no state and does not modify spec, so it is
 // safe to call from many goroutines at once; the same input always gives

@@ -26,8 +26,7 @@ const (
 	defaultMetric6 = 1024
 )
 
-// ipConfig checks the IP config c of network i, named network, whose role
-// is r.
+// ipConfig checks the IP config c of network i, named network, of role r.
 func (v *validator) ipConfig(i int, network string, c *IPConfig, r Role) {
 	switch c.Mode {
 	case "":
@@ -313,8 +312,7 @@ func reachProblem(ip netip.Addr, subnets []netip.Prefix) string {
 	return fmt.Sprintf("not inside the interface's %s subnets (%s), so the guest cannot reach it", family(ip), strings.Join(same, ", "))
 }
 
-// lastAddr returns the last address of the IPv4 prefix p (its broadcast
-// address).
+// lastAddr returns the last (broadcast) address of the IPv4 prefix p.
 func lastAddr(p netip.Prefix) netip.Addr {
 	b := p.Addr().As4()
 	host := 32 - p.Bits()

@@ -4,11 +4,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// Limits on the input of Build. A Spec past any of them is refused before
-// anything else is looked at, with an *ValidationError that lists every
-// field past its limit (and nothing else), so that the time and memory a
-// Build takes stay bounded whatever the caller passes: no valid VM comes
-// near them.
+// Limits on the input of Build, which no valid VM comes near. A Spec past
+// any of them is refused before anything else is looked at, with a
+// *ValidationError listing every field past its limit (and nothing else),
+// so that a Build's time and memory stay bounded whatever the input.
 const (
 	// MaxNetworks is the most networks a Spec may list (field.TooMany at
 	// networks). KubeVirt admits no VM with more than 256 networks or

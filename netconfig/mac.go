@@ -87,9 +87,8 @@ func (m MAC) AppendText(b []byte) ([]byte, error) {
 	return m.appendText(b), nil
 }
 
-// MarshalText returns m as String writes it. It implements
-// encoding.TextMarshaler, so that a MAC is written as text in JSON and
-// YAML.
+// MarshalText returns m as String writes it, so that a MAC is text in JSON
+// and YAML. It implements encoding.TextMarshaler.
 func (m MAC) MarshalText() ([]byte, error) {
 	return m.appendText(make([]byte, 0, 17)), nil
 }

@@ -63,13 +63,12 @@ func WithDefaultRouteStyle(s DefaultRouteStyle) Option {
 }
 
 // WithFieldPath puts every path that Build reports, in its errors and in
-// Warning.Field, under p: the path of the Spec's fields in the caller's
-// own object. With field.NewPath("spec", "template", "spec") a gateway's
-// error is at spec.template.spec.networks[1].ipConfig.gateways[0], and
-// the namespace's at spec.template.spec.namespace; a nil p (the default)
-// leaves them at the Spec's own root, networks[1].ipConfig.gateways[0].
-// A detail that refers to another network by its index ("networks[0]
-// has the same name") names it relative to p.
+// Warning.Field, under p, the path of the Spec in the caller's object:
+// with field.NewPath("spec", "template", "spec") a gateway's error is at
+// spec.template.spec.networks[1].ipConfig.gateways[0] and the namespace's
+// at spec.template.spec.namespace; a nil p (the default) leaves them at
+// the Spec's own root. A detail that refers to another network by its
+// index ("networks[0] has the same name") names it relative to p.
 func WithFieldPath(p *field.Path) Option {
 	return func(o *options) { o.path = p }
 }

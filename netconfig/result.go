@@ -81,12 +81,11 @@ const (
 	// WarningNotMultusAttachment: the network's status names no attachment, so the
 	// network is not a Multus attachment and was skipped.
 	WarningNotMultusAttachment WarningCode = "NotMultusAttachment"
-	// WarningInterfaceNameFallback: no MAC is known for the network, so its NIC is
-	// matched by a kernel-style name (eth1, eth2, ...) that guests with
-	// predictable interface names (enp1s0, ...) do not use. Booted Debian
-	// 12 guests (cloud-init's netplan, eni and networkd renderers) named
-	// such a NIC enp2s0 and left it unconfigured; booted with
-	// net.ifnames=0 they named it eth1 and configured it
+	// WarningInterfaceNameFallback: no MAC is known for the network, so its
+	// NIC is matched by a kernel-style name (eth1, ...) that guests with
+	// predictable names do not use: booted Debian 12 guests (cloud-init's
+	// netplan, eni and networkd renderers) named it enp2s0 and left it
+	// unconfigured, and with net.ifnames=0 named it eth1 and configured it
 	// (internal/guestvm, scenarios fallback and fallback-ifnames0).
 	WarningInterfaceNameFallback WarningCode = "InterfaceNameFallback"
 	// WarningMACMismatch: the MAC in the spec differs from the one a

@@ -86,8 +86,7 @@ func attachmentNameProblems(s string) []string {
 	return out
 }
 
-// bindingProblem checks a binding name: a plugin name is a short
-// identifier.
+// bindingProblem checks a binding name: a short identifier, as plugins have.
 func bindingProblem(s string) string {
 	if len(s) > 63 {
 		return "a binding name has at most 63 characters"

@@ -10,9 +10,8 @@ import (
 // validate checks the specs and the resolved plans and returns every
 // problem at once, plus warnings about valid but doubtful input, appended
 // to those resolve gave. It walks the networks once, checking each one's
-// own fields (here) and IP config (ipconfig.go), then checks what spans
-// networks (acrossnetworks.go). The limits were checked before resolve
-// (limits.go).
+// own fields (here) and IP config (ipconfig.go), then what spans networks
+// (acrossnetworks.go); limits.go's were checked before resolve.
 func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.ErrorList, []Warning) {
 	v := validator{root: o.path, style: o.defaultRoute, warnings: warnings}
 	if spec.Namespace != "" {
