@@ -214,6 +214,10 @@ var statusFields = []struct {
 	{"dns.search[0]", func(s *nadv1.NetworkStatus, v string) { s.DNS.Search = []string{v} }},
 	{"dns.options[0]", func(s *nadv1.NetworkStatus, v string) { s.DNS.Options = []string{v} }},
 	{"gateway[0]", func(s *nadv1.NetworkStatus, v string) { s.Gateway = []string{v} }},
+	{"device-info.type", func(s *nadv1.NetworkStatus, v string) { s.DeviceInfo = &nadv1.DeviceInfo{Type: v} }},
+	{"device-info.pci.pci-address", func(s *nadv1.NetworkStatus, v string) {
+		s.DeviceInfo = &nadv1.DeviceInfo{Type: "pci", Pci: &nadv1.PciDevice{PciAddress: v}}
+	}},
 }
 
 // advStatuses are the entries of the pod of advSpec.
@@ -259,7 +263,9 @@ func advFlat(mac string) hostile.Flat {
 // UTF-8 makes the annotation unreadable; any other text is read back
 // exactly, and resolving the VM's networks with it changes the YAML only
 // as the rules say (the entry found by attachment and interface name, the
-// MAC taken when it parses), never by the text itself.
+// MAC taken when it parses), never by the text itself; the status the
+// caller gets in Result.Interfaces holds the text as it was (a gateway
+// only when it parses).
 func TestAdversarialStringsInAnnotations(t *testing.T) {
 	macs := map[string]bool{"mac-52": true, "mac-10": true, "mac-00": true}
 	for _, c := range hostile.All() {
@@ -304,6 +310,26 @@ func TestAdversarialStringsInAnnotations(t *testing.T) {
 				require.Equal(t, advFlat(wantMAC).String(), v3.String(), "%s", res.YAML)
 				if f.name == "interface" {
 					assert.Equal(t, c.Value, res.Interfaces[1].PodInterface)
+				}
+				// What the caller gets, Interfaces[1].Status, holds the text
+				// as it was; a gateway only when it parses.
+				st := res.Interfaces[1].Status
+				if f.name == "name" {
+					require.Nil(t, st)
+					return
+				}
+				require.NotNil(t, st)
+				switch f.name {
+				case "gateway[0]":
+					var want []netip.Addr
+					if a, err := netip.ParseAddr(c.Value); err == nil {
+						want = []netip.Addr{a}
+					}
+					assert.Equal(t, want, st.Gateways)
+				case "device-info.type":
+					assert.Equal(t, c.Value, st.DeviceInfo.Type)
+				case "device-info.pci.pci-address":
+					assert.Equal(t, netconfig.DeviceInfo{Type: "pci", PCIAddress: c.Value}, st.DeviceInfo)
 				}
 			})
 		}

@@ -4,14 +4,16 @@
 //
 // Multus records one entry per pod interface in the pod's
 // k8s.v1.cni.cncf.io/network-status annotation (nadv1.NetworkStatusAnnot):
-// the attachment's namespaced name, the pod interface name, its MAC and its
-// IPs, and "default": true for the pod's primary network.
+// the attachment's namespaced name, the pod interface name, its MAC, IPs,
+// gateways and MTU, the device-info of a device such as an SR-IOV VF (its
+// PCI address), and "default": true for the pod's primary network.
 // ParseNetworkStatus and NetworkStatusFromPod decode it into the
 // network-attachment-definition-client's own type, nadv1.NetworkStatus.
 //
 // NewStatusIndex indexes those entries once; the StatusIndex implements
 // netconfig.StatusResolver, and gives the entries of all of a VM's
-// networks in one call, in time linear in their number. It finds the entry
+// networks in one call, in time linear in their number; netconfig.Build
+// carries each into its Result.Interfaces (Interface.Status). It finds the entry
 // of a VM network by the attachment the network names and, when that is
 // not enough (two VM networks on one attachment, or a network whose source
 // is not known), by the pod interface name KubeVirt requested for the

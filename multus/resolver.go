@@ -2,7 +2,6 @@ package multus
 
 import (
 	"net/netip"
-	"slices"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 
@@ -53,12 +52,15 @@ var _ netconfig.StatusResolver = (*StatusIndex)(nil)
 // Each entry is converted once, here. Its NetworkName is its name qualified
 // the same way ("" for an entry without a name, and for the default entry,
 // whose name is the cluster network's CNI configuration, not an
-// attachment); its MAC is parsed with netconfig.ParseMAC and its IPs with
-// netip.ParseAddr. A MAC that does not parse is left unset, and an IP that
-// does not parse (one written with a prefix length, for instance) is left
-// out, rather than failing the whole status: the status is a hint, and the
-// caller falls back when it is missing. A MAC that parses but cannot be a
-// NIC's (multicast, say) is kept, for netconfig's validation to report.
+// attachment); its MAC is parsed with netconfig.ParseMAC and its IPs and
+// gateways with netip.ParseAddr. A MAC that does not parse is left unset,
+// and an IP or gateway that does not parse (one written with a prefix
+// length, for instance) is left out, rather than failing the whole status:
+// the status is a hint, and the caller falls back when it is missing. A
+// MAC that parses but cannot be a NIC's (multicast, say) is kept, for
+// netconfig's validation to report. The MTU is kept when positive, and of
+// the device-info its type, version and pci.pci-address, the address of
+// an SR-IOV VF that KubeVirt reads (pkg/network/deviceinfo).
 func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusIndex {
 	x := &StatusIndex{
 		entries:         make([]netconfig.NetworkStatus, len(statuses)),
@@ -91,7 +93,8 @@ func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusInd
 // NetworkStatuses returns the entry of each of networks that has exactly
 // one, by network name. networks is the VM's whole network list in VM
 // order, which the pod interface naming schemes depend on. Each status
-// returned is the caller's to change.
+// returned is the caller's to change: it shares no memory with the index
+// or with another status.
 //
 // A network's pod interface names are the names KubeVirt may have given
 // its pod interface: PodInterfaceName of the network name, and
@@ -148,9 +151,7 @@ func (x *StatusIndex) NetworkStatuses(networks []netconfig.Network) map[string]n
 	out := make(map[string]netconfig.NetworkStatus, len(given))
 	for name, e := range given {
 		if e >= 0 {
-			st := x.entries[e]
-			st.IPs = slices.Clone(st.IPs)
-			out[name] = st
+			out[name] = x.entries[e].Clone()
 		}
 	}
 	return out
@@ -272,6 +273,9 @@ func convert(namespace string, s nadv1.NetworkStatus) netconfig.NetworkStatus {
 	st := netconfig.NetworkStatus{
 		Default:   s.Default,
 		Interface: s.Interface,
+		IPs:       parseAddrs(s.IPs),
+		Gateways:  parseAddrs(s.Gateway),
+		MTU:       max(s.Mtu, 0), // a negative MTU is none
 	}
 	// The default entry names the cluster network's CNI configuration
 	// (ovn-kubernetes, kindnet), not an attachment in the VM's namespace,
@@ -282,10 +286,22 @@ func convert(namespace string, s nadv1.NetworkStatus) netconfig.NetworkStatus {
 	if mac, err := netconfig.ParseMAC(s.Mac); err == nil {
 		st.MAC = mac
 	}
-	for _, ip := range s.IPs {
-		if a, err := netip.ParseAddr(ip); err == nil {
-			st.IPs = append(st.IPs, a)
+	if d := s.DeviceInfo; d != nil {
+		st.DeviceInfo = netconfig.DeviceInfo{Type: d.Type, Version: d.Version}
+		if d.Pci != nil {
+			st.DeviceInfo.PCIAddress = d.Pci.PciAddress
 		}
 	}
 	return st
+}
+
+// parseAddrs parses addresses, leaving out those that do not parse.
+func parseAddrs(ss []string) []netip.Addr {
+	var out []netip.Addr
+	for _, s := range ss {
+		if a, err := netip.ParseAddr(s); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"reflect"
 	"slices"
 	"strings"
@@ -116,7 +117,8 @@ func TestEachNetworkGetsItsOwnEntry(t *testing.T) {
 
 // drawAnyStatus draws networks and statuses from small pools of names, so
 // that they match each other in every possible way, sensible or not. Each
-// entry has a distinct MAC.
+// entry has a distinct MAC, and may carry IPs, gateways (some that do not
+// parse), an MTU (perhaps negative) and device-info.
 func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
 	all := []string{"default", "red", "blue", "green"}
 	// Fewer names make networks that share one, and so share pod interface
@@ -136,11 +138,22 @@ func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
 	for _, name := range all {
 		interfaces = append(interfaces, hashedName(name))
 	}
+	addrs := rapid.SampledFrom([]string{"10.0.0.5", "fd00::5", "10.0.0.1", "fd00::1", "10.0.0.1/24", "", "fe80::1%eth0"})
+	deviceInfos := []*nadv1.DeviceInfo{
+		nil,
+		{Type: "pci", Version: "1.0.0", Pci: &nadv1.PciDevice{PciAddress: "0000:65:00.3"}},
+		{Type: "vdpa", Version: "1.1.0", Vdpa: &nadv1.VdpaDevice{PciAddress: "0000:65:00.4"}},
+		{},
+	}
 	statuses := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) nadv1.NetworkStatus {
 		return nadv1.NetworkStatus{
-			Name:      rapid.SampledFrom(entryNames).Draw(t, "name"),
-			Interface: rapid.SampledFrom(interfaces).Draw(t, "interface"),
-			Default:   rapid.Float64Range(0, 1).Draw(t, "default") < 0.2,
+			Name:       rapid.SampledFrom(entryNames).Draw(t, "name"),
+			Interface:  rapid.SampledFrom(interfaces).Draw(t, "interface"),
+			Default:    rapid.Float64Range(0, 1).Draw(t, "default") < 0.2,
+			IPs:        rapid.SliceOfN(addrs, 0, 2).Draw(t, "ips"),
+			Gateway:    rapid.SliceOfN(addrs, 0, 2).Draw(t, "gateway"),
+			Mtu:        rapid.SampledFrom([]int{0, -1, 1400, 9000}).Draw(t, "mtu"),
+			DeviceInfo: rapid.SampledFrom(deviceInfos).Draw(t, "deviceInfo").DeepCopy(),
 		}
 	}), 0, 8).Draw(t, "statuses")
 	for k := range statuses {
@@ -188,6 +201,42 @@ func TestNoEntryGoesToTwoNetworks(t *testing.T) {
 			if statuses[k].Name != statusesBefore[k].Name || statuses[k].Interface != statusesBefore[k].Interface || statuses[k].Mac != statusesBefore[k].Mac {
 				t.Fatalf("statuses[%d] changed", k)
 			}
+		}
+	})
+}
+
+// TestReturnedStatusesShareNoMemory checks, for any networks and
+// statuses, that the statuses NetworkStatuses returns share no memory with
+// one another, with the index or with its input: changing every IP and
+// gateway of every returned status, and its MTU and device-info, leaves
+// the annotation's entries and a later call's answer as they were.
+func TestReturnedStatusesShareNoMemory(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		networks, statuses := drawAnyStatus(t)
+		statusesBefore := slices.Clone(statuses)
+		for k, s := range statusesBefore {
+			statusesBefore[k].IPs, statusesBefore[k].Gateway = slices.Clone(s.IPs), slices.Clone(s.Gateway)
+			statusesBefore[k].DeviceInfo = s.DeviceInfo.DeepCopy()
+		}
+		x := NewStatusIndex("vms", statuses)
+		want := NewStatusIndex("vms", statusesBefore).NetworkStatuses(networks)
+		got := x.NetworkStatuses(networks)
+		for name, st := range got {
+			for j := range st.IPs {
+				st.IPs[j] = netip.IPv6Unspecified()
+			}
+			for j := range st.Gateways {
+				st.Gateways[j] = netip.IPv6Unspecified()
+			}
+			st.Gateways = append(st.Gateways, netip.IPv4Unspecified())
+			st.MTU, st.DeviceInfo.PCIAddress = -7, "scribbled"
+			got[name] = st
+		}
+		if !reflect.DeepEqual(statuses, statusesBefore) {
+			t.Fatalf("the annotation's entries changed")
+		}
+		if again := x.NetworkStatuses(networks); !reflect.DeepEqual(again, want) {
+			t.Fatalf("changing returned statuses changed a later call:\ngot  %v\nwant %v", again, want)
 		}
 	})
 }

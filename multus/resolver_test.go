@@ -281,6 +281,40 @@ func TestStatusIndex(t *testing.T) {
 				2: {NetworkName: "vms/sriov-net", Interface: greenHashed, MAC: mac("03:00:00:00:00:01")},
 			},
 		},
+		{
+			// An SR-IOV VF's entry, as in KubeVirt's own test of the pod
+			// annotations (pkg/network/pod/annotations/generator_test.go);
+			// KubeVirt reads the VF's PCI address from
+			// device-info.pci.pci-address (pkg/network/deviceinfo,
+			// pkg/virt-launcher/virtwrap/device/hostdevice/sriov/pcipool_netstatus.go).
+			name:     "gateways, MTU and device-info are carried",
+			networks: []netconfig.Network{podNetwork(), multusNetwork("red", "sriov-net")},
+			statuses: []nadv1.NetworkStatus{
+				{Name: "ovn-kubernetes", Interface: "eth0", IPs: []string{"10.244.1.12", "fd00:10:244::c"}, Gateway: []string{"10.244.1.1", "fd00:10:244::1"}, Mtu: 1400, Default: true},
+				{Name: "vms/sriov-net", Interface: redHashed, Mac: "02:7c:4e:00:00:01", Gateway: []string{"192.168.10.1"}, Mtu: 9000,
+					DeviceInfo: &nadv1.DeviceInfo{Type: "pci", Version: "1.0.0", Pci: &nadv1.PciDevice{PciAddress: "0000:65:00.3", PfPciAddress: "0000:65:00.0"}}},
+			},
+			want: map[int]netconfig.NetworkStatus{
+				0: {Default: true, Interface: "eth0", IPs: addrs("10.244.1.12", "fd00:10:244::c"), Gateways: addrs("10.244.1.1", "fd00:10:244::1"), MTU: 1400},
+				1: {NetworkName: "vms/sriov-net", Interface: redHashed, MAC: mac("02:7c:4e:00:00:01"), Gateways: addrs("192.168.10.1"), MTU: 9000,
+					DeviceInfo: netconfig.DeviceInfo{Type: "pci", Version: "1.0.0", PCIAddress: "0000:65:00.3"}},
+			},
+		},
+		{
+			name:     "bad gateways are left out, a negative MTU is none, device-info without pci",
+			networks: []netconfig.Network{multusNetwork("red", "ext-net"), multusNetwork("blue", "vdpa-net"), multusNetwork("green", "l2-net")},
+			statuses: []nadv1.NetworkStatus{
+				{Name: "vms/ext-net", Interface: redHashed, Gateway: []string{"192.168.10.1/24", "", "not-an-ip", "fd00:10::1"}, Mtu: -1},
+				{Name: "vms/vdpa-net", Interface: blueHashed, DeviceInfo: &nadv1.DeviceInfo{Type: "vdpa", Version: "1.1.0",
+					Vdpa: &nadv1.VdpaDevice{ParentDevice: "vdpa:0000:65:00.3", Driver: "vhost", PciAddress: "0000:65:00.3"}}},
+				{Name: "vms/l2-net", Interface: greenHashed, DeviceInfo: &nadv1.DeviceInfo{}},
+			},
+			want: map[int]netconfig.NetworkStatus{
+				0: {NetworkName: "vms/ext-net", Interface: redHashed, Gateways: addrs("fd00:10::1")},
+				1: {NetworkName: "vms/vdpa-net", Interface: blueHashed, DeviceInfo: netconfig.DeviceInfo{Type: "vdpa", Version: "1.1.0"}},
+				2: {NetworkName: "vms/l2-net", Interface: greenHashed},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,29 +361,38 @@ func TestNilAndEmptyStatuses(t *testing.T) {
 
 func TestStatusIndexKeepsItsOwnCopy(t *testing.T) {
 	statuses := []nadv1.NetworkStatus{
-		{Name: "ovn", Interface: "eth0", Default: true, IPs: []string{"10.244.1.12"}},
-		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}, Mac: "02:00:00:00:00:01"},
+		{Name: "ovn", Interface: "eth0", Default: true, IPs: []string{"10.244.1.12"}, Gateway: []string{"10.244.1.1"}, Mtu: 1400},
+		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}, Mac: "02:00:00:00:00:01", Gateway: []string{"192.168.10.1"},
+			DeviceInfo: &nadv1.DeviceInfo{Type: "pci", Version: "1.0.0", Pci: &nadv1.PciDevice{PciAddress: "0000:65:00.3"}}},
 	}
 	// Two pod networks get the default entry: each its own copy.
 	networks := []netconfig.Network{podNetwork(), {Name: "primary", Source: netconfig.SourcePod}, multusNetwork("red", "ext-net")}
 	networksBefore := slices.Clone(networks)
+	pod := netconfig.NetworkStatus{Default: true, Interface: "eth0", IPs: addrs("10.244.1.12"), Gateways: addrs("10.244.1.1"), MTU: 1400}
 	want := map[string]netconfig.NetworkStatus{
-		"default": {Default: true, Interface: "eth0", IPs: addrs("10.244.1.12")},
-		"primary": {Default: true, Interface: "eth0", IPs: addrs("10.244.1.12")},
-		"red":     {NetworkName: "vms/ext-net", Interface: redHashed, IPs: addrs("192.168.10.5"), MAC: mac("02:00:00:00:00:01")},
+		"default": pod,
+		"primary": pod.Clone(),
+		"red": {NetworkName: "vms/ext-net", Interface: redHashed, IPs: addrs("192.168.10.5"), MAC: mac("02:00:00:00:00:01"), Gateways: addrs("192.168.10.1"),
+			DeviceInfo: netconfig.DeviceInfo{Type: "pci", Version: "1.0.0", PCIAddress: "0000:65:00.3"}},
 	}
 
 	x := NewStatusIndex("vms", statuses)
 	statuses[1].Name = "vms/other"
 	statuses[1].Interface = "net9"
 	statuses[1].IPs[0] = "10.9.9.9"
+	statuses[1].Gateway[0] = "10.9.9.1"
+	statuses[1].Mtu = 1
+	statuses[1].DeviceInfo.Pci.PciAddress = "0000:00:00.0"
 
 	got := x.NetworkStatuses(networks)
 	require.Equal(t, want, got)
 
 	got["default"].IPs[0] = netip.MustParseAddr("10.1.1.1")
+	got["default"].Gateways[0] = netip.MustParseAddr("10.1.1.254")
 	got["red"].IPs[0] = netip.MustParseAddr("10.1.1.2")
+	got["red"].Gateways[0] = netip.MustParseAddr("10.1.1.253")
 	assert.Equal(t, addrs("10.244.1.12"), got["primary"].IPs, "the statuses of two networks share memory")
+	assert.Equal(t, addrs("10.244.1.1"), got["primary"].Gateways, "the statuses of two networks share memory")
 	assert.Equal(t, want, x.NetworkStatuses(networks), "changing a returned status changed the index")
 	assert.Equal(t, networksBefore, networks, "NetworkStatuses changed its networks")
 }
@@ -359,8 +402,8 @@ func TestStatusIndexIsSafeForConcurrentUse(t *testing.T) {
 	networks := []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net"), unspecifiedNetwork("green")}
 	x := NewStatusIndex("vms", []nadv1.NetworkStatus{
 		{Name: "ovn", Interface: "eth0", Default: true, IPs: []string{"10.244.1.12"}},
-		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}},
-		{Name: "vms/ext-net", Interface: blueHashed, IPs: []string{"192.168.10.6"}},
+		{Name: "vms/ext-net", Interface: redHashed, IPs: []string{"192.168.10.5"}, Gateway: []string{"192.168.10.1"}},
+		{Name: "vms/ext-net", Interface: blueHashed, IPs: []string{"192.168.10.6"}, Gateway: []string{"192.168.10.1"}},
 		{Name: "vms/l2-net", Interface: greenHashed},
 	})
 	want := x.NetworkStatuses(networks)
@@ -375,6 +418,9 @@ func TestStatusIndexIsSafeForConcurrentUse(t *testing.T) {
 				for _, st := range results[g] {
 					if len(st.IPs) > 0 {
 						st.IPs[0] = netip.IPv4Unspecified() // must not reach other callers
+					}
+					if len(st.Gateways) > 0 {
+						st.Gateways[0] = netip.IPv4Unspecified()
 					}
 				}
 			}

@@ -35,6 +35,8 @@
 //     (eth0, eth1, ... in VM order) and a warning says so. The ethernets
 //     key is always the guest interface name and equals set-name, because
 //     cloud-init's non-netplan renderers name the NIC after the key.
+//     Result.Interfaces also carries each network's status (gateways, MTU,
+//     device info).
 //   - Default routes are written in forms every renderer of cloud-init 22.4
 //     and netplan 0.106 applies (see DefaultRoutePortable), unless
 //     DefaultRouteNetplan is chosen for recent guests.

@@ -77,14 +77,14 @@ func genScenario(t *rapid.T) scenario {
 				nw.Source = netconfig.SourceMultus
 				nw.NetworkName = fmt.Sprintf("nad-%d", i)
 				if rapid.Bool().Draw(t, "hasStatus") {
-					s.status[nw.Name] = netconfig.NetworkStatus{NetworkName: "vms/" + nw.NetworkName, Interface: fmt.Sprintf("net%d", i)}
+					s.status[nw.Name] = genStatusDetails(t, i, netconfig.NetworkStatus{NetworkName: "vms/" + nw.NetworkName, Interface: fmt.Sprintf("net%d", i)})
 				}
 			default:
 				switch statusKind(rapid.IntRange(0, 2).Draw(t, "status")) {
 				case statusMultus:
-					s.status[nw.Name] = netconfig.NetworkStatus{NetworkName: fmt.Sprintf("vms/nad-%d", i), Interface: fmt.Sprintf("net%d", i)}
+					s.status[nw.Name] = genStatusDetails(t, i, netconfig.NetworkStatus{NetworkName: fmt.Sprintf("vms/nad-%d", i), Interface: fmt.Sprintf("net%d", i)})
 				case statusNotMultus:
-					s.status[nw.Name] = netconfig.NetworkStatus{Interface: fmt.Sprintf("tap%d", i)}
+					s.status[nw.Name] = genStatusDetails(t, i, netconfig.NetworkStatus{Interface: fmt.Sprintf("tap%d", i)})
 				}
 			}
 			nw.Binding = rapid.SampledFrom([]string{"", netconfig.BindingBridge, netconfig.BindingSRIOV, "macvtap"}).Draw(t, "binding")
@@ -104,6 +104,19 @@ func genScenario(t *rapid.T) scenario {
 		s.spec.Networks = append(s.spec.Networks, nw)
 	}
 	return s
+}
+
+// genStatusDetails draws what else the status st of network i reports:
+// nothing, or its IPs, gateways, MTU and device info, as an SR-IOV VF's
+// entry carries them.
+func genStatusDetails(t *rapid.T, i int, st netconfig.NetworkStatus) netconfig.NetworkStatus {
+	if rapid.Bool().Draw(t, "details") {
+		st.IPs = []netip.Addr{netip.AddrFrom4([4]byte{10, byte(i), 0, 100}), netip.MustParseAddr(fmt.Sprintf("fd00:%x::100", i))}
+		st.Gateways = []netip.Addr{netip.AddrFrom4([4]byte{10, byte(i), 0, 1})}
+		st.MTU = rapid.SampledFrom([]int{1500, 9000}).Draw(t, "statusMTU")
+		st.DeviceInfo = netconfig.DeviceInfo{Type: "pci", Version: "1.1.0", PCIAddress: fmt.Sprintf("0000:65:%02x.1", i)}
+	}
+	return st
 }
 
 // genIPConfig draws a valid IP config for the secondary network i.

@@ -36,7 +36,7 @@ const (
 
 // WithNetworkStatus makes Build ask r, once, for the Multus status of all
 // the VM's networks: whether each is a Multus attachment, its pod
-// interface, and that interface's MAC.
+// interface and MAC. Each status is copied into Result.Interfaces.
 func WithNetworkStatus(r StatusResolver) Option {
 	return func(o *options) { o.status = r }
 }

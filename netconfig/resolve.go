@@ -29,8 +29,10 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 	// then take one allocation.
 	warnings := make([]Warning, 0, len(spec.Networks)+4)
 	var statuses map[string]NetworkStatus
+	var copies []NetworkStatus // what Interface.Status points to
 	if o.status != nil {
 		statuses = o.status.NetworkStatuses(spec.Networks)
+		copies = make([]NetworkStatus, len(spec.Networks))
 	}
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
@@ -44,6 +46,8 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 		}
 		status, hasStatus := statuses[n.Name]
 		if hasStatus {
+			copies[i] = status.Clone()
+			p.Status = &copies[i]
 			p.PodInterface = status.Interface
 			if p.NetworkName == "" {
 				p.NetworkName = status.NetworkName

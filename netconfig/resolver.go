@@ -1,6 +1,9 @@
 package netconfig
 
-import "net/netip"
+import (
+	"net/netip"
+	"slices"
+)
 
 // NetworkStatus is what Multus reported for one of a VM's networks (an
 // entry of the pod's k8s.v1.cni.cncf.io/network-status annotation).
@@ -20,6 +23,29 @@ type NetworkStatus struct {
 	// IPs are the addresses reported for the pod interface. Multus reports
 	// no prefix length, so none is invented.
 	IPs []netip.Addr
+	// Gateways, MTU and DeviceInfo (the device behind the pod interface)
+	// are as reported for the pod interface; zero when not reported.
+	Gateways   []netip.Addr
+	MTU        int
+	DeviceInfo DeviceInfo
+}
+
+// DeviceInfo is what a network-status entry's device-info says of the
+// device behind a pod interface (Multus's device-info specification).
+type DeviceInfo struct {
+	// Type is the kind of device: "pci", "vdpa", "vhost-user", "memif".
+	Type string
+	// Version is the version of the device-info specification.
+	Version string
+	// PCIAddress is a PCI device's pci.pci-address, such as that of the
+	// SR-IOV VF ("0000:65:00.3") KubeVirt passes to the VM.
+	PCIAddress string
+}
+
+// Clone returns a copy of st that shares no memory with it.
+func (st NetworkStatus) Clone() NetworkStatus {
+	st.IPs, st.Gateways = slices.Clone(st.IPs), slices.Clone(st.Gateways)
+	return st
 }
 
 // StatusResolver gives the network status of a VM's networks. Build calls

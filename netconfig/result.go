@@ -72,6 +72,10 @@ type Interface struct {
 	PodInterface string
 	// PCIAddress is copied from the spec.
 	PCIAddress string
+	// Status is the network's status (see StatusResolver), with the pod
+	// interface's gateways, MTU and device, for the caller's use; a copy
+	// that shares no memory with the resolver's, nil when there is none.
+	Status *NetworkStatus
 }
 
 // WarningCode identifies the kind of a Warning, for programs.

@@ -68,6 +68,7 @@ type inputs struct {
 	cfg              netplan.Config
 	file             *specfile.File
 	statusResolver   *multus.StatusIndex
+	status           netconfig.NetworkStatus
 	statusFunc       netconfig.StatusResolverFunc
 	macMap           netconfig.MACTable
 	macFunc          netconfig.MACResolverFunc
@@ -116,7 +117,7 @@ func newInputs(t *testing.T) *inputs {
 		{Name: "ovn-kubernetes", Interface: "eth0", IPs: []string{"10.244.1.12"}, Mac: "0a:58:0a:f4:01:0c", Default: true},
 		{Name: "vms/ext-net", Interface: multus.PodInterfaceName("external"), IPs: []string{"192.168.0.200"}, Mac: "02:00:00:aa:bb:cc"},
 		{Name: "vms/storage-net", Interface: multus.PodInterfaceName("storage"), IPs: []string{"10.20.0.5"}, Mac: "02:00:00:00:00:05",
-			DeviceInfo: &nadv1.DeviceInfo{Type: "pci", Version: "1.1.0", Pci: &nadv1.PciDevice{PciAddress: "0000:81:00.2"}}},
+			Gateway: []string{"10.20.0.1"}, Mtu: 9000, DeviceInfo: &nadv1.DeviceInfo{Type: "pci", Version: "1.1.0", Pci: &nadv1.PciDevice{PciAddress: "0000:81:00.2"}}},
 	}
 	in.annotation = `[{"name":"ovn-kubernetes","interface":"eth0","ips":["10.244.1.12"],"mac":"0a:58:0a:f4:01:0c","default":true},` +
 		`{"name":"vms/ext-net","interface":"` + multus.PodInterfaceName("external") + `","ips":["192.168.0.200"],"mac":"02:00:00:aa:bb:cc"}]`
@@ -172,6 +173,8 @@ func newInputs(t *testing.T) *inputs {
 	in.chain = macresolve.Chain(in.vmiTable, nil, in.table)
 	in.resolverFunc = netconfig.MACResolverFunc(in.vmiTable.ResolveMAC)
 	in.statusResolver = multus.NewStatusIndex("vms", in.statuses)
+	in.status = in.statusResolver.NetworkStatuses(in.spec.Networks)["storage"]
+	require.NotEmpty(t, in.status.Gateways)
 	in.statusFunc = netconfig.StatusResolverFunc(in.statusResolver.NetworkStatuses)
 	in.macMap = netconfig.MACTable{"storage": {MAC: netconfig.MustParseMAC("02:00:00:00:00:05")}}
 	in.macFunc = netconfig.MACResolverFunc(in.macMap.ResolveMAC)
@@ -205,6 +208,7 @@ func newInputs(t *testing.T) *inputs {
 type snapshot struct {
 	spec, badSpec   netconfig.Spec
 	statuses        []nadv1.NetworkStatus
+	status          netconfig.NetworkStatus
 	pod             *corev1.Pod
 	vm, vmCD        *kubevirtv1.VirtualMachine
 	vmBare          *kubevirtv1.VirtualMachine
@@ -232,6 +236,7 @@ func (in *inputs) snapshot() snapshot {
 	return snapshot{
 		spec: cloneSpec(in.spec), badSpec: cloneSpec(in.badSpec),
 		statuses: cloneStatuses(in.statuses),
+		status:   cloneStatus(in.status),
 		pod:      in.pod.DeepCopy(),
 		vm:       in.vm.DeepCopy(), vmCD: in.vmCD.DeepCopy(), vmBare: in.vmBare.DeepCopy(),
 		vmi: in.vmi.DeepCopy(),
@@ -289,6 +294,11 @@ func cloneStatuses(statuses []nadv1.NetworkStatus) []nadv1.NetworkStatus {
 		out[i].DeviceInfo = s.DeviceInfo.DeepCopy()
 	}
 	return out
+}
+
+func cloneStatus(s netconfig.NetworkStatus) netconfig.NetworkStatus {
+	s.IPs, s.Gateways = slices.Clone(s.IPs), slices.Clone(s.Gateways)
+	return s
 }
 
 func cloneConfig(c netplan.Config) netplan.Config {
@@ -396,6 +406,17 @@ func calls(in *inputs) []call {
 			err := back.UnmarshalText(must(m.MarshalText()))
 			return []any{string(must(m.AppendText([]byte("mac=")))), m.IsLocallyAdministered(), m.IsMulticast(), m.IsValid(), m.Problem(), m.String(),
 				netconfig.MAC{}.Problem(), back, errText(err)}
+		}},
+		{[]string{"netconfig.NetworkStatus.Clone"}, func() any {
+			c := in.status.Clone()
+			out := c.Clone()
+			for j := range c.IPs {
+				c.IPs[j] = netip.IPv4Unspecified() // a clone is the caller's to change
+			}
+			for j := range c.Gateways {
+				c.Gateways[j] = netip.IPv4Unspecified()
+			}
+			return out
 		}},
 		{[]string{"netconfig.Route.IsDefault"}, func() any { return []bool{in.route.IsDefault(), netconfig.Route{}.IsDefault()} }},
 		{[]string{"netconfig.Warning.String"}, func() any {
