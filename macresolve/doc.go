@@ -27,6 +27,10 @@
 // the answer's Origin says which one it was. netconfig.MACResolverFunc
 // adapts a closure.
 //
+// A "vmi-status" or "network-status" MAC changes when the VM restarts, so
+// netconfig.Build warns (netconfig.WarningEphemeralMAC) of each NIC it
+// matches by one; Pin gives such interfaces MACs that last.
+//
 // Every MAC read is checked as Normalize checks one: upper case and '-'
 // separators are accepted and normalised, and the all-zero address and
 // multicast addresses (broadcast included) are refused, since no NIC can

@@ -99,6 +99,12 @@ var templateInterfaces = field.NewPath("spec", "template", "spec", "domain", "de
 // no VM network) and entries without a MAC are skipped, and status entries
 // of networks whose spec sets a MAC are not read at all.
 //
+// A status MAC lasts only as long as the pod: KubeVirt keeps no MAC the
+// spec does not set, and gives the guest the MAC the CNI picked for the
+// pod's interface, so it changes when the VM restarts. netconfig.Build
+// warns (netconfig.WarningEphemeralMAC) of each NIC it matches by one; pin
+// the MACs (Pin, or macAddress on the VM's interfaces) to keep them.
+//
 // MACs are checked as Normalize checks them. A bad MAC, or a network given
 // two different MACs by one side, is a field.Invalid naming the field and
 // the value; every such problem is reported, in one
@@ -190,7 +196,9 @@ func readInterfaces(path *field.Path, ifaces []kubevirtv1.Interface, origin netc
 // are skipped. r is asked once, for all of spec's networks.
 //
 // Entries have netconfig.MACFromNetworkStatus and, as Detail, the pod
-// interface name. The status is a hint: a network r reports nothing for,
+// interface name. Like a VMI status MAC, such a MAC changes when the VM
+// restarts in a new pod, and netconfig.Build warns of it
+// (netconfig.WarningEphemeralMAC). The status is a hint: a network r reports nothing for,
 // or a MAC that is unset or cannot be a NIC's (all zero, multicast), is
 // left out, and no error is returned. A nil r gives an empty table. When
 // two of spec's networks have the same name, the first wins.

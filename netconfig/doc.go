@@ -31,12 +31,13 @@
 //     pod interface's in the network status; Result.Interfaces says which,
 //     as a MACOrigin (spec, vmi-status, vm-template, pinned, network-status,
 //     ...) and a detail (the field it was read from, or the pod interface).
-//     Without a MAC the NIC is matched by its position among the VM's NICs
-//     (eth0, eth1, ... in VM order) and a warning says so. The ethernets
-//     key is always the guest interface name and equals set-name, because
-//     cloud-init's non-netplan renderers name the NIC after the key.
-//     Result.Interfaces also carries each network's status (gateways, MTU,
-//     device info).
+//     A MAC from the VMI status or the network status changes when the VM
+//     restarts, and an EphemeralMAC warning says so. Without a MAC the NIC
+//     is matched by its position among the VM's NICs (eth0, eth1, ... in
+//     VM order) and a warning says so. The ethernets key is always the
+//     guest interface name and equals set-name, because cloud-init's
+//     non-netplan renderers name the NIC after the key. Result.Interfaces
+//     also carries each network's status (gateways, MTU, device info).
 //   - Default routes are written in forms every renderer of cloud-init 22.4
 //     and netplan 0.106 applies (see DefaultRoutePortable), unless
 //     DefaultRouteNetplan is chosen for recent guests.

@@ -73,6 +73,39 @@ func ExampleBuild_warnings() {
 	// InterfaceNameFallback external networks[1].macAddress
 }
 
+// An SR-IOV network whose MAC only the network status knows: the NIC is
+// matched by it, with a warning that it changes when the VM restarts, and
+// Result.Interfaces carries the status on, with the VF's PCI address.
+func ExampleBuild_networkStatus() {
+	spec := netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, MAC: netconfig.MustParseMAC("02:00:00:00:00:01")},
+		{Name: "fast", Source: netconfig.SourceMultus, NetworkName: "sriov-net", Binding: netconfig.BindingSRIOV,
+			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP}},
+	}}
+	status := netconfig.StatusMap{"fast": {
+		NetworkName: "vms/sriov-net", Interface: "pod6f4e3a1b2c9", MAC: netconfig.MustParseMAC("02:00:00:aa:bb:cc"),
+		Gateways: []netip.Addr{netip.MustParseAddr("192.168.10.1")}, MTU: 9000,
+		DeviceInfo: netconfig.DeviceInfo{Type: "pci", Version: "1.0.0", PCIAddress: "0000:65:00.3"},
+	}}
+	res, err := netconfig.Build(spec, netconfig.WithNetworkStatus(status))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fast := res.Interfaces[1]
+	fmt.Println(fast.Name, fast.MAC, fast.MACOrigin)
+	fmt.Println(fast.Status.DeviceInfo.PCIAddress, fast.Status.MTU, fast.Status.Gateways)
+	for _, w := range res.Warnings {
+		fmt.Println(w.Code, w.Field)
+	}
+	fmt.Println(res.Interfaces[0].Status == nil)
+	// Output:
+	// eth1 02:00:00:aa:bb:cc network-status
+	// 0000:65:00.3 9000 [192.168.10.1]
+	// EphemeralMAC networks[1].macAddress
+	// true
+}
+
 // Invalid input: every problem at once, each with its field path.
 func ExampleValidationError() {
 	spec := netconfig.Spec{Networks: []netconfig.Network{

@@ -53,7 +53,9 @@ const (
 // Result, res.Interfaces holds one entry per network (guest name ethN at
 // position N) consistent with the ethernets entries (matched by a MAC a NIC
 // can have, or by name with no match), the pod network never has
-// addresses, and the Result shares no memory with the spec.
+// addresses, a NIC is warned of (EphemeralMAC) exactly when it is matched
+// by a MAC from the VMI status or the network status, and the Result
+// shares no memory with the spec.
 func FuzzBuild(f *testing.F) {
 	type seed struct {
 		ctrl, mode                                             uint8
@@ -73,6 +75,9 @@ func FuzzBuild(f *testing.F) {
 			addresses: "10.20.0.10/24,fd00:20::10/64", routes: "0.0.0.0/0 10.20.0.1 50;::/0 fd00:20::1 10"},
 		// DHCP with DHCPv6, the MAC from a resolver, and network status.
 		{ctrl: ctrlPodFirst | ctrlStatus | ctrlMACResolver | 2, mode: 1 | 8, namespace: "vms", name: "mgmt", name2: "x", source: "multus", nad: "mgmt-net", binding: "sriov", mac: "02:00:00:00:00:03", pci: "0000:81:00.1"},
+		// The MAC from a resolver that read it in the VMI status (mode's
+		// high bits choose fuzzedOrigins[6]), which KubeVirt does not keep.
+		{ctrl: ctrlPodFirst | ctrlMACResolver, mode: 1 | 6<<4, namespace: "vms", name: "mgmt", source: "multus", nad: "mgmt-net", binding: "bridge", mac: "02:00:00:00:00:04"},
 		// A network whose status says it is not a Multus attachment.
 		{ctrl: ctrlStatus | ctrlNotMultus, mode: 1, name: "other", binding: "bridge"},
 		// The pod network without a config, left out.
@@ -180,7 +185,8 @@ func fuzzedSpec(ctrl, mode uint8, namespace, name, name2, source, nad, binding, 
 	n := netconfig.Network{Name: name, Source: netconfig.Source(source), NetworkName: nad, Binding: binding, PCIAddress: pci, IPConfig: c}
 	macs := netconfig.MACTable{}
 	if ctrl&ctrlMACResolver != 0 {
-		macs[name] = netconfig.ResolvedMAC{MAC: mac}
+		// mode's high bits choose the origin the resolver gives.
+		macs[name] = netconfig.ResolvedMAC{MAC: mac, Origin: fuzzedOrigins[int(mode>>4)%len(fuzzedOrigins)]}
 	} else {
 		n.MAC = mac
 	}
@@ -231,6 +237,10 @@ func fuzzedSpec(ctrl, mode uint8, namespace, name, name2, source, nad, binding, 
 	}
 	return spec, opts
 }
+
+// fuzzedOrigins are the origins a fuzzed MAC resolver gives: none, each of
+// netconfig's, and one of its own.
+var fuzzedOrigins = append([]netconfig.MACOrigin{"", "kubemacpool"}, allOrigins...)
 
 // ctrlOptions returns FuzzSpecFileBuild's options for spec.
 func ctrlOptions(spec netconfig.Spec, ctrl uint8) []netconfig.Option {
@@ -326,6 +336,7 @@ var knownWarnings = map[netconfig.WarningCode]bool{
 	netconfig.WarningNotMultusAttachment: true, netconfig.WarningInterfaceNameFallback: true, netconfig.WarningMACMismatch: true,
 	netconfig.WarningDefaultRouteOverridesPodNetwork: true, netconfig.WarningOverlappingSubnets: true, netconfig.WarningRouteMetricDropped: true,
 	netconfig.WarningTooManyNameservers: true, netconfig.WarningIPConfigIgnored: true, netconfig.WarningNothingConfigured: true,
+	netconfig.WarningEphemeralMAC: true,
 }
 
 // checkBuild builds spec with opts and checks the invariants that
@@ -397,12 +408,20 @@ func checkBuild(t *testing.T, spec netconfig.Spec, opts ...netconfig.Option) {
 	}
 	require.Len(t, res.Config.Network.Ethernets, configured)
 	nothing := false
+	ephemeral := map[string]bool{}
 	for _, w := range res.Warnings {
 		require.True(t, knownWarnings[w.Code], "warning %+v", w)
 		require.NotEmpty(t, w.Message)
 		nothing = nothing || w.Code == netconfig.WarningNothingConfigured
+		if w.Code == netconfig.WarningEphemeralMAC {
+			ephemeral[w.Field] = true
+		}
 	}
 	require.Equal(t, configured == 0, nothing, "NothingConfigured warning")
+	for i, ifc := range res.Interfaces {
+		want := ifc.Match == netconfig.MatchMAC && ephemeralOrigins[ifc.MACOrigin]
+		require.Equal(t, want, ephemeral["networks["+strconv.Itoa(i)+"].macAddress"], "networks[%d]: EphemeralMAC warning, MAC from %q", i, ifc.MACOrigin)
+	}
 
 	// The Result shares no memory with the spec.
 	for k, e := range res.Config.Network.Ethernets {

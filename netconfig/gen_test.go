@@ -94,7 +94,7 @@ func genScenario(t *rapid.T) scenario {
 		case 1:
 			nw.MAC = mac(i, 0)
 		case 2:
-			s.macs[nw.Name] = netconfig.ResolvedMAC{MAC: mac(i, 0)}
+			s.macs[nw.Name] = netconfig.ResolvedMAC{MAC: mac(i, 0), Origin: rapid.SampledFrom(fuzzedOrigins).Draw(t, "origin")}
 		case 3:
 			if st, ok := s.status[nw.Name]; ok {
 				st.MAC = mac(i, 0)

@@ -92,6 +92,14 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 		}
 		if p.MAC.IsValid() {
 			p.Match = MatchMAC
+			if p.MACOrigin == MACFromVMIStatus || p.MACOrigin == MACFromNetworkStatus {
+				warnings = append(warnings, Warning{
+					Code: WarningEphemeralMAC, Network: n.Name, Field: fieldText(o.path, i, ".macAddress"),
+					Message: fmt.Sprintf("the NIC is matched by MAC %s from the %s, which KubeVirt does not keep: "+
+						"the next pod, after a restart, brings a new MAC and the NIC no longer matches; "+
+						"pin it: set macAddress on the VM interface, or use macresolve.Pin", p.MAC, p.MACOrigin),
+				})
+			}
 			continue
 		}
 		p.Match = MatchName

@@ -95,6 +95,10 @@ const (
 	// WarningMACMismatch: the MAC in the spec differs from the one a
 	// resolver reported; the spec's MAC is used.
 	WarningMACMismatch WarningCode = "MACMismatch"
+	// WarningEphemeralMAC: the NIC is matched by a MAC from the VMI status
+	// or the network status, which KubeVirt does not keep: each new pod's
+	// interface gets a new one, so after a restart the NIC no longer matches.
+	WarningEphemeralMAC WarningCode = "EphemeralMAC"
 	// WarningDefaultRouteOverridesPodNetwork: a secondary network carries a static default
 	// route of a family the pod network gets by DHCP. The static route
 	// outranks DHCP routes (netplan gives those metric 100, static ones 0),

@@ -106,6 +106,12 @@ func TestDualStackUsesEveryInput(t *testing.T) {
 	assert.Nil(t, eth["eth3"].Match, "legacy has no MAC anywhere")
 	assert.Contains(t, r.stderr, "warning: InterfaceNameFallback: network legacy: ")
 	assert.NotContains(t, r.stderr, "network default: no MAC")
+
+	// The MACs read from the VMI's status change when the VM restarts; the
+	// spec file's does not.
+	assert.Contains(t, r.stderr, "warning: EphemeralMAC: network default: ")
+	assert.Contains(t, r.stderr, "warning: EphemeralMAC: network mgmt: ")
+	assert.NotContains(t, r.stderr, "warning: EphemeralMAC: network storage: ")
 }
 
 func TestStandardInput(t *testing.T) {
