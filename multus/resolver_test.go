@@ -412,7 +412,9 @@ func TestStatusIndexIsSafeForConcurrentUse(t *testing.T) {
 	var wg sync.WaitGroup
 	results := make([]map[string]netconfig.NetworkStatus, 8)
 	for g := range results {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			for range 50 {
 				results[g] = x.NetworkStatuses(networks)
 				for _, st := range results[g] {
@@ -424,7 +426,7 @@ func TestStatusIndexIsSafeForConcurrentUse(t *testing.T) {
 					}
 				}
 			}
-		})
+		}()
 	}
 	wg.Wait()
 	assert.Equal(t, want, x.NetworkStatuses(networks))

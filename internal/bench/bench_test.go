@@ -407,7 +407,9 @@ func BenchmarkBatch(b *testing.B) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for range workers {
-			wg.Go(func() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
 				for {
 					i := next.Add(1) - 1
 					if i >= int64(len(specs)) {
@@ -417,7 +419,7 @@ func BenchmarkBatch(b *testing.B) {
 						panic(err)
 					}
 				}
-			})
+			}()
 		}
 		wg.Wait()
 	}
