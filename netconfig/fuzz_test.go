@@ -379,9 +379,10 @@ func checkBuild(t *testing.T, spec netconfig.Spec, opts ...netconfig.Option) {
 
 	require.Len(t, res.Interfaces, len(spec.Networks))
 	configured := 0
+	nicNames := kubevirtNICNames(spec)
 	for i, ifc := range res.Interfaces {
 		require.Equal(t, spec.Networks[i].Name, ifc.Network)
-		require.Equal(t, "eth"+strconv.Itoa(i), ifc.Name)
+		require.Equal(t, nicNames[i], ifc.Name)
 		e, ok := res.Config.Network.Ethernets[ifc.Name]
 		require.Equal(t, ifc.Configured, ok, "networks[%d]: Configured is %v", i, ifc.Configured)
 		if !ok {

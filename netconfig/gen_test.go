@@ -60,10 +60,14 @@ func genScenario(t *rapid.T) scenario {
 	for i := 0; i < n; i++ {
 		nw := netconfig.Network{Name: fmt.Sprintf("net-%d", i)}
 		if i == podAt {
-			if rapid.Bool().Draw(t, "podByName") {
+			switch rapid.IntRange(0, 2).Draw(t, "podKind") {
+			case 0:
 				nw.Name = "default"
-			} else {
+			case 1:
 				nw.Source = netconfig.SourcePod
+			default:
+				nw.Source = netconfig.SourceMultusDefault
+				nw.NetworkName = fmt.Sprintf("nad-%d", i)
 			}
 			nw.IPConfig = rapid.SampledFrom([]*netconfig.IPConfig{
 				nil,
@@ -89,6 +93,7 @@ func genScenario(t *rapid.T) scenario {
 			}
 			nw.Binding = rapid.SampledFrom([]string{"", netconfig.BindingBridge, netconfig.BindingSRIOV, "macvtap"}).Draw(t, "binding")
 			nw.IPConfig = genIPConfig(t, i, gatewayFamilies)
+			nw.Absent = rapid.IntRange(0, 5).Draw(t, "absent") == 0
 		}
 		switch rapid.IntRange(0, 3).Draw(t, "macFrom") {
 		case 1:
@@ -202,7 +207,7 @@ func genArbitrarySpec(t *rapid.T) netconfig.Spec {
 		a := addr.Draw(t, "addr")
 		return netip.PrefixFrom(a, rapid.IntRange(-1, 129).Draw(t, "bits"))
 	})
-	str := rapid.OneOf(rapid.String(), rapid.SampledFrom([]string{"", "default", "pod", "multus", "static", "dhcp", "none", "a/b", "vms/nad", "bridge", "masquerade", "eth1", "yes"}))
+	str := rapid.OneOf(rapid.String(), rapid.SampledFrom([]string{"", "default", "pod", "multus", "static", "dhcp", "none", "a/b", "vms/nad", "bridge", "masquerade", "eth1", "yes", "multus-default", "sriov"}))
 	n := rapid.IntRange(0, 6).Draw(t, "networks")
 	spec := netconfig.Spec{Namespace: str.Draw(t, "namespace")}
 	for i := 0; i < n; i++ {
@@ -213,6 +218,7 @@ func genArbitrarySpec(t *rapid.T) netconfig.Spec {
 			Binding:     str.Draw(t, "binding"),
 			PCIAddress:  str.Draw(t, "pci"),
 			MAC:         netconfig.MAC(rapid.SliceOfN(rapid.SampledFrom([]byte{0, 1, 2, 0xff}), 6, 6).Draw(t, "mac")),
+			Absent:      rapid.Bool().Draw(t, "absent"),
 		}
 		if rapid.Bool().Draw(t, "hasIPConfig") {
 			c := &netconfig.IPConfig{
@@ -235,6 +241,9 @@ func genArbitrarySpec(t *rapid.T) netconfig.Spec {
 			nw.IPConfig = c
 		}
 		spec.Networks = append(spec.Networks, nw)
+	}
+	if rapid.Bool().Draw(t, "hasInterfaceOrder") {
+		spec.InterfaceOrder = rapid.SliceOfN(str, 0, n+1).Draw(t, "interfaceOrder")
 	}
 	return spec
 }

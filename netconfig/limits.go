@@ -10,7 +10,7 @@ import (
 // so that a Build's time and memory stay bounded whatever the input.
 const (
 	// MaxNetworks is the most networks a Spec may list (field.TooMany at
-	// networks). KubeVirt admits no VM with more than 256 networks or
+	// networks), and the most names its InterfaceOrder may hold. KubeVirt admits no VM with more than 256 networks or
 	// interfaces (arrayLenMax in virt-api's VMI admitter), so no VM has
 	// more.
 	MaxNetworks = 256
@@ -25,7 +25,7 @@ const (
 	MaxListLength = 64
 
 	// MaxTextLength is the longest text, in bytes, of any string of a Spec:
-	// Namespace, and each network's Name, Source, NetworkName, Binding,
+	// Namespace, each name of InterfaceOrder, and each network's Name, Source, NetworkName, Binding,
 	// PCIAddress, IPConfig.Mode and search domains (field.TooLong at its
 	// path, without the value). Valid values are far shorter (the longest,
 	// a namespaced attachment name, has at most 317 bytes); the limit keeps
@@ -45,6 +45,15 @@ func limitErrors(spec Spec, root *field.Path) field.ErrorList {
 	if len(spec.Networks) > MaxNetworks {
 		// Each network is not looked at: there may be millions.
 		return append(errs, field.TooMany(root.Child("networks"), len(spec.Networks), MaxNetworks))
+	}
+	if len(spec.InterfaceOrder) > MaxNetworks {
+		errs = append(errs, field.TooMany(root.Child("interfaceOrder"), len(spec.InterfaceOrder), MaxNetworks))
+	} else {
+		for i, name := range spec.InterfaceOrder {
+			if len(name) > MaxTextLength {
+				errs = append(errs, field.TooLong(root.Child("interfaceOrder").Index(i), "", MaxTextLength))
+			}
+		}
 	}
 	for i := range spec.Networks {
 		n := &spec.Networks[i]

@@ -9,9 +9,24 @@ type Spec struct {
 	// which case unqualified attachment names stay as they are.
 	Namespace string
 
-	// Networks lists the VM's networks in the order of the VM's spec, which
-	// is the order in which KubeVirt attaches their NICs to the guest.
+	// Networks lists the VM's networks in the order of the VM's
+	// spec.networks. That order numbers ordinal pod interface names
+	// (net1, net2, ...); the order of the NICs in the guest is
+	// InterfaceOrder's.
 	Networks []Network
+
+	// InterfaceOrder names the networks in the order of the VM's
+	// interfaces (spec.domain.devices.interfaces), which is the order in
+	// which KubeVirt attaches their NICs to the guest. Empty means the
+	// order of Networks. When set, it names every network exactly once.
+	//
+	// KubeVirt (pkg/virt-launcher/virtwrap/converter/network.go,
+	// CreateDomainInterfaces) makes the domain's NICs by walking the
+	// interfaces in this order, skipping absent ones; SR-IOV interfaces
+	// become PCI host devices, which follow all the NICs
+	// (pkg/virt-launcher/virtwrap/device/hostdevice/sriov). Build numbers
+	// the guest's NICs the same way: see Interface.Name.
+	InterfaceOrder []string
 }
 
 // Source says where a network comes from, as KubeVirt's network source
@@ -28,6 +43,16 @@ const (
 	SourcePod Source = "pod"
 	// SourceMultus is a Multus attachment (KubeVirt's `multus: {networkName}`).
 	SourceMultus Source = "multus"
+	// SourceMultusDefault is a Multus network that replaces the pod
+	// network as the VM's primary network (KubeVirt's
+	// `multus: {networkName, default: true}`). Like the pod network it is
+	// the guest's primary NIC, configured with DHCP unless IPConfig says
+	// otherwise; it is not requested as a secondary attachment
+	// (KubeVirt sets the pod's v1.multus-cni.io/default-network
+	// annotation to it instead) and takes no ordinal pod interface name.
+	// A VM has either a pod network or a Multus default network, not both
+	// (KubeVirt's pkg/network/admitter/netsource.go).
+	SourceMultusDefault Source = "multus-default"
 )
 
 // Common bindings. Any other non-empty value names a network binding plugin.
@@ -49,8 +74,9 @@ type Network struct {
 	// that apply when it is not set.
 	Source Source
 
-	// NetworkName is the NetworkAttachmentDefinition of a Multus network,
-	// as "name" or "namespace/name". It is empty for other sources.
+	// NetworkName is the NetworkAttachmentDefinition of a Multus network
+	// (SourceMultus or SourceMultusDefault), as "name" or
+	// "namespace/name". It is empty for other sources.
 	NetworkName string
 
 	// Binding is how the VM interface is bound to the network: one of the
@@ -65,6 +91,14 @@ type Network struct {
 	// in the form "0000:81:00.1". It is carried into the result for the
 	// caller's benefit; matching uses MACs and names.
 	PCIAddress string
+
+	// Absent is set when the VM interface has `state: absent`: it is being
+	// hot-unplugged. KubeVirt attaches no NIC for it and requests no
+	// attachment for it (pkg/network/vmispec FilterInterfacesSpec), but it
+	// keeps its place in spec.networks, so it still counts in ordinal pod
+	// interface names. Build writes nothing for it, and takes no NIC
+	// position for it.
+	Absent bool
 
 	// IPConfig is the guest IP configuration asked for this network. When
 	// it is nil the pod network is configured with DHCP and a secondary

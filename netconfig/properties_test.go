@@ -3,8 +3,6 @@ package netconfig_test
 import (
 	"bytes"
 	"errors"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/guestnet/guestnet/netconfig"
@@ -32,7 +30,7 @@ func build(t *rapid.T, s scenario) (netconfig.Result, bool) {
 
 func podStatic(s scenario) bool {
 	for _, n := range s.spec.Networks {
-		if (n.Source == netconfig.SourcePod || n.Name == "default") && n.IPConfig != nil && n.IPConfig.Mode == netconfig.ModeStatic {
+		if n.IsPrimary() && n.IPConfig != nil && n.IPConfig.Mode == netconfig.ModeStatic {
 			return true
 		}
 	}
@@ -73,7 +71,7 @@ func TestPodNetworkNeverStatic(t *testing.T) {
 	})
 }
 
-func TestNonMultusNetworksNeverAppear(t *testing.T) {
+func TestNonMultusAndAbsentNetworksNeverAppear(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genScenario(t)
 		res, ok := build(t, s)
@@ -81,6 +79,15 @@ func TestNonMultusNetworksNeverAppear(t *testing.T) {
 			return
 		}
 		for i, n := range s.spec.Networks {
+			if n.Absent {
+				// Absent interfaces have no NIC at all (KubeVirt's
+				// vmispec.FilterInterfacesSpec, state != absent).
+				_, configured := entryOf(res, i)
+				assert.False(t, configured, "absent network %q was written", n.Name)
+				assert.Equal(t, netconfig.RoleAbsent, res.Interfaces[i].Role)
+				assert.Empty(t, res.Interfaces[i].Name)
+				continue
+			}
 			st, has := s.status[n.Name]
 			if n.Source != netconfig.SourceUnspecified || n.Name == "default" || !has || st.NetworkName != "" {
 				continue
@@ -103,7 +110,7 @@ func TestFallbackNamesUniqueInVMOrderAndDistinctFromMACNames(t *testing.T) {
 			return
 		}
 		names := map[string]int{}
-		lastFallback := -1
+		want := kubevirtNICNames(s.spec)
 		for i, ifc := range res.Interfaces {
 			if !ifc.Configured {
 				continue
@@ -115,11 +122,7 @@ func TestFallbackNamesUniqueInVMOrderAndDistinctFromMACNames(t *testing.T) {
 			if ifc.Match != netconfig.MatchName {
 				continue
 			}
-			assert.Equal(t, "eth"+strconv.Itoa(i), ifc.Name, "fallback name of network %d", i)
-			pos, err := strconv.Atoi(strings.TrimPrefix(ifc.Name, "eth"))
-			require.NoError(t, err)
-			assert.Greater(t, pos, lastFallback, "fallback names out of VM order")
-			lastFallback = pos
+			assert.Equal(t, want[i], ifc.Name, "fallback name of network %d", i)
 			assert.Contains(t, warningCodes(res, ifc.Network), netconfig.WarningInterfaceNameFallback)
 			e := res.Config.Network.Ethernets[ifc.Name]
 			assert.Nil(t, e.Match, "a name-matched entry has a match block")

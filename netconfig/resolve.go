@@ -34,14 +34,17 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 		statuses = o.status.NetworkStatuses(spec.Networks)
 		copies = make([]NetworkStatus, len(spec.Networks))
 	}
+	nics := nicPositions(spec)
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
 		p := &plans[i]
 		p.Interface = &ifaces[i]
 		p.Network = n.Name
-		p.Name = "eth" + strconv.Itoa(i)
+		if nics[i] >= 0 {
+			p.Name = "eth" + strconv.Itoa(nics[i])
+		}
 		p.PCIAddress = n.PCIAddress
-		if n.Source == SourceMultus {
+		if n.Source == SourceMultus || n.Source == SourceMultusDefault {
 			p.NetworkName = QualifyAttachment(spec.Namespace, n.NetworkName)
 		}
 		status, hasStatus := statuses[n.Name]
@@ -56,6 +59,13 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 
 		p.Role = role(n, &status, hasStatus)
 		switch p.Role {
+		case RoleAbsent:
+			if n.IPConfig != nil {
+				warnings = append(warnings, Warning{
+					Code: WarningIPConfigIgnored, Network: n.Name, Field: fieldText(o.path, i, ".ipConfig"),
+					Message: "the VM interface is absent (being unplugged), so the guest has no NIC for it and its IP config is not written",
+				})
+			}
 		case RolePod:
 			switch {
 			case o.omitPod:
@@ -118,7 +128,9 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 // role decides what a network is to the guest.
 func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
 	switch {
-	case n.IsPodNetwork():
+	case n.Absent:
+		return RoleAbsent
+	case n.IsPrimary():
 		return RolePod
 	case n.Source == SourceMultus:
 		return RoleSecondary
@@ -131,6 +143,54 @@ func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
 		return RoleSkipped
 	}
 	return RoleSecondary
+}
+
+// nicPositions returns, for each network of spec, the position of its NIC
+// among the guest's NICs, counting from 0, or -1 for an absent network,
+// which has none. KubeVirt attaches the NICs in the order of the VM's
+// interfaces (spec.InterfaceOrder), leaving out absent ones
+// (pkg/virt-launcher/virtwrap/converter/network.go,
+// CreateDomainInterfaces), and then the SR-IOV interfaces, in the same
+// order, as PCI host devices (converter.go appends c.SRIOVDevices after
+// the interfaces; libvirt gives host devices PCI slots after the NICs). An
+// InterfaceOrder that does not name every network once is an error that
+// validate reports; the order of Networks stands in for it meanwhile.
+func nicPositions(spec Spec) []int {
+	order := make([]int, 0, len(spec.Networks)) // network indexes in interface order
+	if len(spec.InterfaceOrder) == len(spec.Networks) && len(spec.InterfaceOrder) > 0 {
+		index := make(map[string]int, len(spec.Networks))
+		for i := range spec.Networks {
+			index[spec.Networks[i].Name] = i
+		}
+		seen := make([]bool, len(spec.Networks))
+		for _, name := range spec.InterfaceOrder {
+			if i, ok := index[name]; ok && !seen[i] {
+				seen[i] = true
+				order = append(order, i)
+			}
+		}
+	}
+	if len(order) != len(spec.Networks) {
+		order = order[:0]
+		for i := range spec.Networks {
+			order = append(order, i)
+		}
+	}
+	pos := make([]int, len(spec.Networks))
+	next := 0
+	for pass := 0; pass < 2; pass++ { // the NICs, then the SR-IOV host devices
+		for _, i := range order {
+			n := &spec.Networks[i]
+			switch {
+			case n.Absent:
+				pos[i] = -1
+			case (n.Binding == BindingSRIOV) == (pass == 1):
+				pos[i] = next
+				next++
+			}
+		}
+	}
+	return pos
 }
 
 // resolveMAC picks the NIC's MAC and notes where it came from: the spec's,

@@ -27,13 +27,17 @@ type Result struct {
 type Role string
 
 const (
-	// RolePod is the pod network (the guest's primary NIC).
+	// RolePod is the VM's primary network, the guest's primary NIC: the
+	// pod network, or the Multus default network that replaces it.
 	RolePod Role = "pod"
 	// RoleSecondary is a Multus attachment.
 	RoleSecondary Role = "secondary"
 	// RoleSkipped is a network whose status says it is not a Multus
 	// attachment.
 	RoleSkipped Role = "skipped"
+	// RoleAbsent is a network whose VM interface is absent (being
+	// hot-unplugged): the guest has no NIC for it.
+	RoleAbsent Role = "absent"
 )
 
 // MatchKind is how netplan finds a guest NIC.

@@ -11,6 +11,20 @@ func (n *Network) IsPodNetwork() bool {
 	return n.Source == SourcePod || n.Source == SourceUnspecified && n.Name == "default"
 }
 
+// IsPrimary reports whether n is the VM's primary network by its spec
+// alone: the pod network (see IsPodNetwork) or a Multus default network.
+// KubeVirt gives the primary network the pod interface eth0
+// (pkg/network/namescheme, PrimaryPodInterfaceName) and never requests it
+// as a secondary attachment.
+func (n *Network) IsPrimary() bool {
+	return n.Source == SourceMultusDefault || n.IsPodNetwork()
+}
+
+// IsSecondaryMultus reports whether n is requested as a secondary Multus
+// attachment by its spec alone (SourceMultus), as KubeVirt's
+// vmispec.IsSecondaryMultusNetwork decides.
+func (n *Network) IsSecondaryMultus() bool { return n.Source == SourceMultus }
+
 // QualifyAttachment returns a NetworkAttachmentDefinition name as
 // "namespace/name", taking the namespace from namespace when name has
 // none, as KubeVirt does for multus.networkName. An empty name, or an

@@ -42,7 +42,10 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 		}
 		if plans[i].Role == RolePod {
 			if podAt >= 0 {
-				v.add(field.Invalid(v.path(i), n.Name, fmt.Sprintf("a VM has at most one pod network and networks[%d] (%q) is one already", podAt, spec.Networks[podAt].Name)))
+				// pkg/network/admitter/netsource.go: "Pod network cannot be
+				// defined when Multus default network is defined", "Multus CNI
+				// should only have one default network".
+				v.add(field.Invalid(v.path(i), n.Name, fmt.Sprintf("a VM has at most one pod network (or Multus default network, which replaces it) and networks[%d] (%q) is one already", podAt, spec.Networks[podAt].Name)))
 			}
 			podAt = i
 		}
@@ -50,6 +53,7 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 			v.ipConfig(i, n.Name, n.IPConfig, plans[i].Role)
 		}
 	}
+	v.interfaceOrder(spec, firstName)
 	v.macs(plans)
 	v.acrossNetworks(spec, plans)
 	return v.errs, v.warnings
@@ -92,7 +96,7 @@ func (v *validator) network(i int, n *Network) {
 		if n.NetworkName != "" {
 			v.add(field.Forbidden(v.path(i).Child("networkName"), "only a Multus network names a NetworkAttachmentDefinition"))
 		}
-	case SourceMultus:
+	case SourceMultus, SourceMultusDefault:
 		if n.NetworkName == "" {
 			v.add(field.Required(v.path(i).Child("networkName"), "a Multus network names its NetworkAttachmentDefinition, as name or namespace/name"))
 		} else {
@@ -103,13 +107,15 @@ func (v *validator) network(i int, n *Network) {
 	default:
 		// As a string, which field.Error quotes with %q; a Source it would
 		// write as JSON, leaving DEL, C1 controls and the like unescaped.
-		v.add(field.NotSupported(v.path(i).Child("source"), string(n.Source), []Source{SourcePod, SourceMultus}))
+		v.add(field.NotSupported(v.path(i).Child("source"), string(n.Source), []Source{SourcePod, SourceMultus, SourceMultusDefault}))
 	}
 
 	if n.Binding != "" {
 		if msg := bindingProblem(n.Binding); msg != "" {
 			v.add(field.Invalid(v.path(i).Child("binding"), n.Binding, msg))
-		} else if n.Binding == BindingMasquerade && n.Source == SourceMultus {
+		} else if n.Binding == BindingMasquerade && (n.Source == SourceMultus || n.Source == SourceMultusDefault) {
+			// pkg/network/admitter/binding.go: "Masquerade interface only
+			// implemented with pod network".
 			v.add(field.Invalid(v.path(i).Child("binding"), n.Binding, "the masquerade binding is only for the pod network"))
 		}
 	}
@@ -121,5 +127,33 @@ func (v *validator) network(i int, n *Network) {
 	}
 	if n.PCIAddress != "" && !isPCIAddress(n.PCIAddress) {
 		v.add(field.Invalid(v.path(i).Child("pciAddress"), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
+	}
+}
+
+// interfaceOrder checks that spec.InterfaceOrder, when set, names every
+// network exactly once; firstName maps each network name to its index.
+func (v *validator) interfaceOrder(spec Spec, firstName map[string]int) {
+	if len(spec.InterfaceOrder) == 0 {
+		return
+	}
+	path := v.root.Child("interfaceOrder")
+	named := make(map[string]bool, len(spec.InterfaceOrder))
+	for i, name := range spec.InterfaceOrder {
+		switch _, ok := firstName[name]; {
+		case named[name]:
+			fe := field.Duplicate(path.Index(i), name)
+			fe.Detail = "the interface order names each network once"
+			v.add(fe)
+		case !ok:
+			fe := field.NotFound(path.Index(i), name)
+			fe.Detail = "the interface order names only the spec's networks"
+			v.add(fe)
+		}
+		named[name] = true
+	}
+	for i := range spec.Networks {
+		if name := spec.Networks[i].Name; name != "" && !named[name] {
+			v.add(field.Required(path, fmt.Sprintf("networks[%d] (%q) has no place in the interface order, which names every network once", i, name)))
+		}
 	}
 }

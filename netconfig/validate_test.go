@@ -247,7 +247,7 @@ func TestValidationErrors(t *testing.T) {
 				"networks[2].networkName": "names its NetworkAttachmentDefinition",
 				"networks[3].networkName": "namespace:",
 				"networks[4].networkName": "only a Multus network",
-				"networks[4]":             "at most one pod network",
+				"networks[4]":             "at most one pod network (or Multus default network",
 				"networks[5].source":      `"bridge"`,
 				"networks[6].binding":     "only for the pod network",
 				"networks[6].pciAddress":  "0000:81:00.1",

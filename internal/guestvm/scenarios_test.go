@@ -133,7 +133,7 @@ func fallbackNetworks() func(*testing.T) (netconfig.Spec, []netconfig.Option, []
 		podNetwork(),
 		vmNetwork{
 			Network: netconfig.Network{
-				Name: "legacy", Source: netconfig.SourceMultus, NetworkName: "legacy-net", Binding: netconfig.BindingSRIOV,
+				Name: "legacy", Source: netconfig.SourceMultus, NetworkName: "legacy-net", Binding: netconfig.BindingBridge,
 				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{prefix("172.16.5.20/24")}},
 			},
 			kind: NetIsolated, harnessMAC: mac("02:00:00:00:0f:01"),
