@@ -60,8 +60,12 @@ type Interface struct {
 	// Configured reports whether the NIC has an entry in the output.
 	Configured bool
 	// Name is the guest interface name: the ethernets key and, when
-	// matching by MAC, the set-name. It is set even for NICs left out of
-	// the output, since they still take their place among the guest's NICs.
+	// matching by MAC, the set-name. It is ethN, N the NIC's position among
+	// the guest's NICs in the order KubeVirt attaches them: the VM's
+	// interfaces in Spec.InterfaceOrder, absent ones left out, SR-IOV
+	// ones (PCI host devices) after all others. It is set even for NICs
+	// left out of the output, since they still take their place among the
+	// guest's NICs, and empty for an absent interface, which has no NIC.
 	Name string
 	// Match is how the NIC is matched; empty when not configured.
 	Match MatchKind
