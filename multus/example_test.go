@@ -102,3 +102,72 @@ func ExampleNetworksAnnotation() {
 	// Output:
 	// k8s.v1.cni.cncf.io/networks: [{"name":"ext-net","namespace":"vms","ips":["192.168.0.200/24"],"mac":"06:dd:78:04:5a:dc","interface":"podb1f51a511f1"}]
 }
+
+// A VM whose primary network is a Multus default network rather than the
+// pod network, with one secondary network: the default network goes to its
+// own annotation, named as the VM names it, and only the secondary network
+// to the networks annotation.
+func ExampleDefaultNetworkAnnotation() {
+	spec := netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+		{Name: "primary", Source: netconfig.SourceMultusDefault, NetworkName: "ovn-primary", Binding: netconfig.BindingBridge},
+		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+	}}
+	defaultNetwork, err := multus.DefaultNetworkAnnotation(spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	networks, err := multus.NetworksAnnotation(spec, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(multus.DefaultNetworkAnnot + ": " + defaultNetwork)
+	fmt.Println(nadv1.NetworkAttachmentAnnot + ": " + networks)
+
+	spec.Networks = append(spec.Networks, netconfig.Network{Name: "second", Source: netconfig.SourceMultusDefault})
+	_, err = multus.DefaultNetworkAnnotation(spec)
+	fmt.Println(err)
+	// Output:
+	// v1.multus-cni.io/default-network: ovn-primary
+	// k8s.v1.cni.cncf.io/networks: [{"name":"ext-net","namespace":"vms","interface":"podb1f51a511f1"}]
+	// 2 problems: networks[2].source: Invalid value: "multus-default": networks[0] is the Multus default network already, and a VM has only one; networks[2].networkName: Required value: a Multus network names its NetworkAttachmentDefinition, as name or namespace/name
+}
+
+// Hot-plugging the network "green" into a VM whose pod a KubeVirt release
+// before 1.0 created: its network status shows ordinal pod interface
+// names, so the updated annotation keeps asking for them, in the order of
+// the VM's interfaces. "red" is being unplugged (absent): it is no longer
+// requested but keeps its number.
+func ExampleWithNetworkStatus() {
+	spec := netconfig.Spec{
+		Namespace: "vms",
+		Networks: []netconfig.Network{
+			{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
+			{Name: "red", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge, Absent: true},
+			{Name: "blue", Source: netconfig.SourceMultus, NetworkName: "l2-net", Binding: netconfig.BindingBridge},
+			{Name: "green", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge},
+		},
+		InterfaceOrder: []string{"default", "green", "red", "blue"},
+	}
+	statuses, err := multus.ParseNetworkStatus(`[
+		{"name": "ovn-kubernetes", "interface": "eth0", "default": true},
+		{"name": "vms/ext-net", "interface": "net1"},
+		{"name": "vms/l2-net", "interface": "net2"}
+	]`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ordinal, err := multus.NetworksAnnotation(spec, nil, multus.WithNetworkStatus(statuses))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	hashed, _ := multus.NetworksAnnotation(spec, nil)
+	fmt.Println("old pod:", ordinal)
+	fmt.Println("new pod:", hashed)
+	// Output:
+	// old pod: [{"name":"ext-net","namespace":"vms","interface":"net3"},{"name":"l2-net","namespace":"vms","interface":"net2"}]
+	// new pod: [{"name":"ext-net","namespace":"vms","interface":"podba4788b226a"},{"name":"l2-net","namespace":"vms","interface":"pod16477688c0e"}]
+}

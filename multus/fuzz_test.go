@@ -30,10 +30,11 @@ import (
 // annotation, wrapping its error with the pod's name.
 //
 // The entries accepted then go through a StatusIndex, over a VM with the
-// pod network, a Multus network per attachment the entries name and a
+// pod network (a Multus default network when the first entry is the default
+// one and names an attachment), a Multus network per attachment the entries name and a
 // network of unspecified source per entry that names none. It must not
 // panic, and every status it returns must be one of the entries
-// (converted), fit the network's rules (the default entry for the pod
+// (converted), fit the network's rules (the default entry for the primary
 // network only, the network's own attachment for a Multus network, one of
 // its pod interface names for a network of unspecified source), be a copy
 // that the caller may change, and not be given to two networks unless the
@@ -58,6 +59,10 @@ func FuzzParseNetworkStatus(f *testing.F) {
 		`[{"name":"vms/ext-net","interface":"net1","mtu":-1,"gateway":["10.0.0.1/24","fd00::1",""],"device-info":{"type":"vdpa","vdpa":{"pci-address":"0000:81:00.3"}}}]`,
 		`[{"name":"vms/ext-net","future":{"nested":[1,2,{"x":null}]}}]`,
 		`[{"NAME":"case-insensitive keys","Interface":"net1"}]`,
+		// A Multus default network's entry, then ordinal secondaries
+		// (kubevirt/kubevirt pkg/network/namescheme/networknamescheme_test.go,
+		// "ordinal, when default multus networks exist").
+		`[{"name":"vms/default-net","interface":"eth0","default":true},{"name":"vms/ext-net","interface":"net1"},{"name":"vms/ext-net","interface":"net2"}]`,
 		"[{\"name\":\"\xff\xfe invalid UTF-8\"}]",
 		`[{"name":"vms/ext-net"`,
 		`{"name":"vms/ext-net"}`,
@@ -192,7 +197,13 @@ func escapeKey(key string) string {
 func checkIndex(t *testing.T, statuses []nadv1.NetworkStatus) {
 	const namespace = "vms"
 	r := NewStatusIndex(namespace, statuses)
-	spec := netconfig.Spec{Namespace: namespace, Networks: []netconfig.Network{{Name: "default", Source: netconfig.SourcePod}}}
+	primary := netconfig.Network{Name: "default", Source: netconfig.SourcePod}
+	if len(statuses) > 0 && statuses[0].Default && statuses[0].Name != "" {
+		// The default entry names an attachment: take it for a Multus
+		// default network's.
+		primary = netconfig.Network{Name: "primary", Source: netconfig.SourceMultusDefault, NetworkName: statuses[0].Name}
+	}
+	spec := netconfig.Spec{Namespace: namespace, Networks: []netconfig.Network{primary}}
 	converted := make([]netconfig.NetworkStatus, len(statuses))
 	for k, s := range statuses {
 		converted[k] = convert(namespace, s)
@@ -210,7 +221,7 @@ func checkIndex(t *testing.T, statuses []nadv1.NetworkStatus) {
 	given := make([]*netconfig.NetworkStatus, len(spec.Networks))
 	ordinal := 0
 	for i, n := range spec.Networks {
-		pod := n.IsPodNetwork()
+		pod := n.IsPrimary()
 		if !pod {
 			ordinal++
 		}
@@ -233,7 +244,7 @@ func checkIndex(t *testing.T, statuses []nadv1.NetworkStatus) {
 	}
 	for i := range given {
 		for j := i + 1; j < len(given); j++ {
-			if given[i] == nil || given[j] == nil || spec.Networks[i].IsPodNetwork() || spec.Networks[j].IsPodNetwork() || !reflect.DeepEqual(*given[i], *given[j]) {
+			if given[i] == nil || given[j] == nil || spec.Networks[i].IsPrimary() || spec.Networks[j].IsPrimary() || !reflect.DeepEqual(*given[i], *given[j]) {
 				continue
 			}
 			same := 0

@@ -91,18 +91,32 @@ func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusInd
 }
 
 // NetworkStatuses returns the entry of each of networks that has exactly
-// one, by network name. networks is the VM's whole network list in VM
-// order, which the pod interface naming schemes depend on. Each status
+// one, by network name. networks is the VM's whole network list in the
+// order of its spec.networks (netconfig.Spec.Networks, not
+// InterfaceOrder), absent networks included, which the ordinal pod
+// interface names depend on. Each status
 // returned is the caller's to change: it shares no memory with the index
 // or with another status.
 //
 // A network's pod interface names are the names KubeVirt may have given
 // its pod interface: PodInterfaceName of the network name, and
-// OrdinalInterfaceName of its position among the VM's networks that are
-// not the pod network. The rules are:
+// OrdinalInterfaceName of its position among the VM's secondary Multus
+// networks, counted in the order of networks as KubeVirt counts them
+// (pkg/network/namescheme/networknamescheme.go,
+// CreateOrdinalNetworkNameScheme over vmispec.FilterMultusNonDefaultNetworks):
+// SourceMultus networks, SR-IOV and absent ones included, and networks of
+// unspecified source that are not the pod network (KubeVirt has no third
+// kind of network, so they are taken for Multus ones); not the primary
+// network, and not a network of a source KubeVirt does not have. The
+// rules are:
 //
-//   - The pod network (netconfig.Network.IsPodNetwork) gets the only entry
-//     marked default, whatever its name or interface.
+//   - The primary network (netconfig.Network.IsPrimary), the pod network
+//     or a Multus default network (netconfig.SourceMultusDefault), gets the
+//     only entry marked default, whatever its name or interface: Multus
+//     marks the entry of the pod's primary interface default whichever
+//     network it is, and KubeVirt takes it for either
+//     (pkg/network/vmispec LookUpDefaultNetwork,
+//     pkg/network/controllers/vmi.go calculatePrimaryIfaceStatus).
 //   - A Multus network (SourceMultus) gets an entry of the attachment it
 //     names, the names on both sides qualified with the index's namespace
 //     (netconfig.QualifyAttachment): the one whose interface is one of the
@@ -114,7 +128,10 @@ func NewStatusIndex(namespace string, statuses []nadv1.NetworkStatus) *StatusInd
 //     it gets the entry, not marked default, whose interface is one of its
 //     pod interface names.
 //
-// An entry is never given to two networks other than the pod network:
+// An absent network (netconfig.Network.Absent) follows the same rules: its
+// entry stays in the network status until the pod interface is gone.
+//
+// An entry is never given to two networks other than the primary network:
 // when the rules would give one entry to two networks of the list, neither
 // gets it. Networks that share a name share its key, which holds an entry
 // only when the rules give all of them the same one. Ambiguity and an
@@ -130,7 +147,7 @@ func (x *StatusIndex) NetworkStatuses(networks []netconfig.Network) map[string]n
 	}
 	v := x.view(networks)
 	matched := make([]int, len(networks))
-	claims := make([]int, len(x.entries)) // by entry: the networks it matches, but the pod network
+	claims := make([]int, len(x.entries)) // by entry: the networks it matches, but the primary network
 	for i := range networks {
 		matched[i] = x.match(&v, i)
 		if matched[i] >= 0 && !v.pod[i] {
@@ -160,10 +177,12 @@ func (x *StatusIndex) NetworkStatuses(networks []netconfig.Network) map[string]n
 // view is what NetworkStatuses derives from the network list, once a call.
 type view struct {
 	networks []netconfig.Network
-	// pod reports which networks are the pod network.
+	// pod reports which networks are the primary network: the pod
+	// network or a Multus default network.
 	pod []bool
 	// names are each network's pod interface names, hashed then ordinal;
-	// none for the pod network.
+	// none for the primary network and for a network of a source KubeVirt
+	// does not have.
 	names [][2]string
 	// owner maps each pod interface name to the network it belongs to, or
 	// to -1 when it belongs to several (networks with the same name).
@@ -186,9 +205,12 @@ func (x *StatusIndex) view(networks []netconfig.Network) view {
 	ordinal := 0
 	for j := range networks {
 		n := &networks[j]
-		if n.IsPodNetwork() {
+		if n.IsPrimary() {
 			v.pod[j] = true
 			continue
+		}
+		if !takesOrdinal(n) {
+			continue // a source KubeVirt does not have: no pod interface
 		}
 		ordinal++
 		v.names[j] = [2]string{PodInterfaceName(n.Name), OrdinalInterfaceName(ordinal)}

@@ -126,11 +126,14 @@ func drawAnyStatus(t *rapid.T) ([]netconfig.Network, []nadv1.NetworkStatus) {
 	names := all[:rapid.IntRange(1, len(all)).Draw(t, "names")]
 	attachments := []string{"", "ext-net", "vms/ext-net", "l2-net"}
 	entryNames := append(slices.Clone(attachments), "ovn-kubernetes")
+	sources := []netconfig.Source{netconfig.SourceUnspecified, netconfig.SourcePod, netconfig.SourceMultus, netconfig.SourceMultusDefault, "genie"}
 	networks := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) netconfig.Network {
 		return netconfig.Network{
 			Name:        rapid.SampledFrom(names).Draw(t, "name"),
-			Source:      rapid.SampledFrom([]netconfig.Source{netconfig.SourceUnspecified, netconfig.SourcePod, netconfig.SourceMultus}).Draw(t, "source"),
+			Source:      rapid.SampledFrom(sources).Draw(t, "source"),
 			NetworkName: rapid.SampledFrom(attachments).Draw(t, "networkName"),
+			Binding:     rapid.SampledFrom([]string{"", netconfig.BindingBridge, netconfig.BindingSRIOV}).Draw(t, "binding"),
+			Absent:      rapid.Bool().Draw(t, "absent"),
 		}
 	}), 0, 6).Draw(t, "networks")
 
@@ -180,9 +183,11 @@ func TestNoEntryGoesToTwoNetworks(t *testing.T) {
 			if !ok {
 				continue
 			}
-			pod := net.Source == netconfig.SourcePod || net.Source == netconfig.SourceUnspecified && net.Name == "default"
-			if st.Default != pod {
-				t.Fatalf("networks[%d] (%+v), pod network %v, got an entry with default %v", i, net, pod, st.Default)
+			// The primary network: the pod network or a Multus default one.
+			primary := net.Source == netconfig.SourcePod || net.Source == netconfig.SourceMultusDefault ||
+				net.Source == netconfig.SourceUnspecified && net.Name == "default"
+			if st.Default != primary {
+				t.Fatalf("networks[%d] (%+v), primary network %v, got an entry with default %v", i, net, primary, st.Default)
 			}
 		}
 		for name, st := range got {
@@ -285,16 +290,25 @@ func referenceStatuses(namespace string, networks []netconfig.Network, statuses 
 		}
 		return namespace + "/" + name
 	}
+	// isPod is the primary network: the pod network or a Multus default
+	// network, which gets the default entry.
 	isPod := func(n netconfig.Network) bool {
-		return n.Source == netconfig.SourcePod || n.Source == netconfig.SourceUnspecified && n.Name == "default"
+		return n.Source == netconfig.SourcePod || n.Source == netconfig.SourceMultusDefault ||
+			n.Source == netconfig.SourceUnspecified && n.Name == "default"
+	}
+	// secondary is a network KubeVirt numbers in the ordinal scheme: a
+	// Multus network that is not the default one, or one of unspecified
+	// source that is not the pod network, absent or not, SR-IOV or not.
+	secondary := func(n netconfig.Network) bool {
+		return n.Source == netconfig.SourceMultus || n.Source == netconfig.SourceUnspecified && n.Name != "default"
 	}
 	podNames := func(i int) []string {
-		if isPod(networks[i]) {
+		if !secondary(networks[i]) {
 			return nil
 		}
 		ordinal := 0
 		for _, n := range networks[:i+1] {
-			if !isPod(n) {
+			if secondary(n) {
 				ordinal++
 			}
 		}

@@ -30,6 +30,15 @@ func multusNetwork(name, attachment string) netconfig.Network {
 	return netconfig.Network{Name: name, Source: netconfig.SourceMultus, NetworkName: attachment}
 }
 
+func multusDefaultNetwork(name, attachment string) netconfig.Network {
+	return netconfig.Network{Name: name, Source: netconfig.SourceMultusDefault, NetworkName: attachment}
+}
+
+func absent(n netconfig.Network) netconfig.Network {
+	n.Absent = true
+	return n
+}
+
 func unspecifiedNetwork(name string) netconfig.Network {
 	return netconfig.Network{Name: name}
 }
@@ -259,6 +268,90 @@ func TestStatusIndex(t *testing.T) {
 			// name. Neither gets it.
 			networks: []netconfig.Network{multusNetwork("red", "ext-net"), unspecifiedNetwork("red")},
 			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}},
+		},
+		{
+			// KubeVirt's pkg/network/vmispec LookUpDefaultNetwork and
+			// pkg/network/controllers/vmi.go calculatePrimaryIfaceStatus: the
+			// primary network's status is the default entry, whether it is
+			// the pod network or a Multus default network.
+			name:     "the Multus default network gets the default entry",
+			networks: []netconfig.Network{multusDefaultNetwork("primary", "ovn-primary"), multusNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ovn-primary", Interface: "eth0", Mac: "0a:58:0a:f4:01:0c", Default: true}, {Name: "vms/ext-net", Interface: redHashed}},
+			want: map[int]netconfig.NetworkStatus{
+				0: {Default: true, Interface: "eth0", MAC: mac("0a:58:0a:f4:01:0c")},
+				1: {NetworkName: "vms/ext-net", Interface: redHashed},
+			},
+		},
+		{
+			name:     "the Multus default network never gets an entry not marked default",
+			networks: []netconfig.Network{multusDefaultNetwork("red", "ext-net")},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: redHashed}, {Name: "vms/ext-net", Interface: "net1"}},
+		},
+		{
+			// kubevirt/kubevirt pkg/network/namescheme/networknamescheme_test.go,
+			// "ordinal, when default multus networks exist": network0 (the
+			// Multus default) is eth0, network1 net1, network2 net2.
+			name: "ordinal names skip the Multus default network",
+			networks: []netconfig.Network{
+				multusDefaultNetwork("network0", "default-net"), multusNetwork("network1", "ext-net"), multusNetwork("network2", "ext-net"),
+			},
+			statuses: []nadv1.NetworkStatus{
+				{Name: "vms/default-net", Interface: "eth0", Default: true},
+				{Name: "vms/ext-net", Interface: "net2", Mac: "02:00:00:00:00:02"},
+				{Name: "vms/ext-net", Interface: "net1", Mac: "02:00:00:00:00:01"},
+			},
+			want: map[int]netconfig.NetworkStatus{
+				0: {Default: true, Interface: "eth0"},
+				1: {NetworkName: "vms/ext-net", Interface: "net1", MAC: mac("02:00:00:00:00:01")},
+				2: {NetworkName: "vms/ext-net", Interface: "net2", MAC: mac("02:00:00:00:00:02")},
+			},
+		},
+		{
+			// KubeVirt numbers vmispec.FilterMultusNonDefaultNetworks of the
+			// whole vmi.Spec.Networks: an absent network keeps its number.
+			name: "an absent network keeps its ordinal position",
+			networks: []netconfig.Network{
+				podNetwork(), absent(multusNetwork("red", "ext-net")), multusNetwork("blue", "ext-net"),
+			},
+			statuses: []nadv1.NetworkStatus{ovn, {Name: "vms/ext-net", Interface: "net2"}},
+			want: map[int]netconfig.NetworkStatus{
+				0: ovnStatus,
+				2: {NetworkName: "vms/ext-net", Interface: "net2"},
+			},
+		},
+		{
+			name: "an absent network's entry, until it goes, is still its own",
+			networks: []netconfig.Network{
+				podNetwork(), absent(multusNetwork("red", "ext-net")), multusNetwork("blue", "ext-net"),
+			},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net2"}, {Name: "vms/ext-net", Interface: "net1"}},
+			want: map[int]netconfig.NetworkStatus{
+				1: {NetworkName: "vms/ext-net", Interface: "net1"},
+				2: {NetworkName: "vms/ext-net", Interface: "net2"},
+			},
+		},
+		{
+			name: "an SR-IOV network takes its ordinal position",
+			networks: []netconfig.Network{
+				{Name: "vf", Source: netconfig.SourceMultus, NetworkName: "sriov-net", Binding: netconfig.BindingSRIOV},
+				multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net"),
+			},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net3"}, {Name: "vms/ext-net", Interface: "net2"}},
+			want: map[int]netconfig.NetworkStatus{
+				1: {NetworkName: "vms/ext-net", Interface: "net2"},
+				2: {NetworkName: "vms/ext-net", Interface: "net3"},
+			},
+		},
+		{
+			name: "a network of a source KubeVirt does not have takes no ordinal position",
+			networks: []netconfig.Network{
+				{Name: "odd", Source: "genie", NetworkName: "ext-net"}, multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net"),
+			},
+			statuses: []nadv1.NetworkStatus{{Name: "vms/ext-net", Interface: "net1"}, {Name: "vms/ext-net", Interface: "net2"}},
+			want: map[int]netconfig.NetworkStatus{
+				1: {NetworkName: "vms/ext-net", Interface: "net1"},
+				2: {NetworkName: "vms/ext-net", Interface: "net2"},
+			},
 		},
 		{
 			name:     "unknown source",

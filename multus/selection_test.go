@@ -36,6 +36,7 @@ func TestNetworkSelection(t *testing.T) {
 		name    string
 		spec    netconfig.Spec
 		macs    netconfig.MACResolver
+		opts    []SelectionOption
 		want    []nadv1.NetworkSelectionElement
 		wantErr []string
 	}{
@@ -96,6 +97,120 @@ func TestNetworkSelection(t *testing.T) {
 			want: []nadv1.NetworkSelectionElement{{Namespace: "vms", Name: "ext-net", InterfaceRequest: redHashed}},
 		},
 		{
+			// kubevirt/kubevirt pkg/network/pod/annotations/generator.go
+			// Generate: vmispec.FilterNetworksByInterfaces lists the
+			// networks in the order of the interfaces.
+			name: "elements follow the interface order",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "l2-net"), multusNetwork("green", "ext-net"),
+			}, InterfaceOrder: []string{"green", "default", "blue", "red"}},
+			want: []nadv1.NetworkSelectionElement{
+				{Namespace: "vms", Name: "ext-net", InterfaceRequest: greenHashed},
+				{Namespace: "vms", Name: "l2-net", InterfaceRequest: blueHashed},
+				{Namespace: "vms", Name: "ext-net", InterfaceRequest: redHashed},
+			},
+		},
+		{
+			// Generate keeps only the interfaces whose state is not absent.
+			name: "absent networks are not requested",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				podNetwork(), absent(multusNetwork("red", "ext-net")), multusNetwork("blue", "l2-net"),
+			}},
+			want: []nadv1.NetworkSelectionElement{{Namespace: "vms", Name: "l2-net", InterfaceRequest: blueHashed}},
+		},
+		{
+			name: "only absent networks, no elements",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{podNetwork(), absent(multusNetwork("red", "ext-net"))}},
+			want: nil,
+		},
+		{
+			// pkg/network/multus/annotation.go GenerateCNIAnnotationFromNameScheme
+			// lists only vmispec.IsSecondaryMultusNetwork networks; the
+			// default one goes to v1.multus-cni.io/default-network.
+			name: "the Multus default network is not requested",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				multusDefaultNetwork("network0", "default-net"), multusNetwork("red", "ext-net"),
+			}},
+			want: []nadv1.NetworkSelectionElement{{Namespace: "vms", Name: "ext-net", InterfaceRequest: redHashed}},
+		},
+		{
+			name: "a network status of hashed names keeps hashed names",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")}},
+			opts: []SelectionOption{WithNetworkStatus([]nadv1.NetworkStatus{
+				{Name: "ovn-kubernetes", Interface: "eth0", Default: true}, {Name: "vms/ext-net", Interface: redHashed},
+			})},
+			want: []nadv1.NetworkSelectionElement{{Namespace: "vms", Name: "ext-net", InterfaceRequest: redHashed}},
+		},
+		{
+			name: "no network status yet, hashed names",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{multusNetwork("red", "ext-net")}},
+			opts: []SelectionOption{WithNetworkStatus(nil), nil},
+			want: []nadv1.NetworkSelectionElement{{Namespace: "vms", Name: "ext-net", InterfaceRequest: redHashed}},
+		},
+		{
+			// kubevirt/kubevirt pkg/network/namescheme/networknamescheme_test.go,
+			// "ordinal, when default multus networks exist": network0 (the
+			// Multus default) is eth0, network1 net1, network2 net2; and
+			// CreateFromNetworkStatuses picks the ordinal scheme when a
+			// status interface is ordinal.
+			name: "an ordinal network status gives ordinal names, which skip the Multus default network",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				multusDefaultNetwork("network0", "default-net"), multusNetwork("network1", "ext-net"), multusNetwork("network2", "l2-net"),
+			}},
+			opts: []SelectionOption{WithNetworkStatus([]nadv1.NetworkStatus{
+				{Name: "vms/default-net", Interface: "eth0", Default: true}, {Name: "vms/ext-net", Interface: "net1"},
+			})},
+			want: []nadv1.NetworkSelectionElement{
+				{Namespace: "vms", Name: "ext-net", InterfaceRequest: "net1"},
+				{Namespace: "vms", Name: "l2-net", InterfaceRequest: "net2"},
+			},
+		},
+		{
+			// Hot-plug onto a pod created before KubeVirt 1.0: red is being
+			// unplugged, green plugged. Numbers follow spec.networks, absent
+			// networks and SR-IOV ones included, whatever the interface order.
+			name: "ordinal names count absent and SR-IOV networks in spec order",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				podNetwork(),
+				absent(multusNetwork("red", "ext-net")),
+				{Name: "vf", Source: netconfig.SourceMultus, NetworkName: "sriov-net", Binding: netconfig.BindingSRIOV},
+				multusNetwork("blue", "l2-net"),
+				multusNetwork("green", "ext-net"),
+			}, InterfaceOrder: []string{"default", "green", "red", "blue", "vf"}},
+			opts: []SelectionOption{WithNetworkStatus([]nadv1.NetworkStatus{
+				{Name: "ovn-kubernetes", Interface: "eth0", Default: true},
+				{Name: "vms/ext-net", Interface: "net1"}, {Name: "vms/sriov-net", Interface: "net2"}, {Name: "vms/l2-net", Interface: "net3"},
+			})},
+			want: []nadv1.NetworkSelectionElement{
+				{Namespace: "vms", Name: "ext-net", InterfaceRequest: "net4"},
+				{Namespace: "vms", Name: "l2-net", InterfaceRequest: "net3"},
+				{Namespace: "vms", Name: "sriov-net", InterfaceRequest: "net2"},
+			},
+		},
+		{
+			name: "an interface order that does not name every network once",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				podNetwork(), multusNetwork("red", "ext-net"), multusNetwork("blue", "ext-net"),
+			}, InterfaceOrder: []string{"red", "red", "purple", "default"}},
+			wantErr: []string{
+				`interfaceOrder[1]: Duplicate value: "red"`,
+				`interfaceOrder[2]: Not found: "purple"`,
+				`interfaceOrder: Required value: networks[2] ("blue") has no place in the interface order`,
+			},
+		},
+		{
+			name: "an interface order cannot place two networks of one name",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				unspecifiedNetwork("red"), multusNetwork("red", "ext-net"),
+			}, InterfaceOrder: []string{"red"}},
+			wantErr: []string{`networks[1].name: Invalid value: "red": networks[0] has the same name, so the interface order cannot tell them apart`},
+		},
+		{
+			name:    "absent networks are checked too",
+			spec:    netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{absent(multusNetwork("red", ""))}},
+			wantErr: []string{"networks[0].networkName: Required value"},
+		},
+		{
 			name: "every problem is reported",
 			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
 				multusNetwork("red", ""),
@@ -123,7 +238,7 @@ func TestNetworkSelection(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := NetworkSelection(tt.spec, tt.macs)
+			got, err := NetworkSelection(tt.spec, tt.macs, tt.opts...)
 			if len(tt.wantErr) > 0 {
 				require.Error(t, err)
 				for _, s := range tt.wantErr {
@@ -201,4 +316,99 @@ func TestNetworkSelectionErrorsAreFieldErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOrdinalInterfaceNameMatchesKubeVirt checks isOrdinalName against the
+// cases of KubeVirt's namescheme.OrdinalSecondaryInterfaceName, which
+// matches ^net\d+$ (kubevirt/kubevirt
+// pkg/network/namescheme/networknamescheme.go): the primary interface eth0
+// and hashed names are not ordinal.
+func TestOrdinalInterfaceNameMatchesKubeVirt(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"net1", true},
+		{"net2", true},
+		{"net10", true},
+		{"net0", true},
+		{"eth0", false},
+		{redHashed, false},
+		{"net", false},
+		{"net1a", false},
+		{"Net1", false},
+		{" net1", false},
+		{"net-1", false},
+		{"net\u0661", false}, // an Arabic-Indic digit: \d is ASCII only
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, isOrdinalName(tt.name))
+		})
+	}
+}
+
+func TestDefaultNetworkAnnotation(t *testing.T) {
+	tests := []struct {
+		name    string
+		spec    netconfig.Spec
+		want    string
+		wantErr []string
+	}{
+		{name: "no networks", spec: netconfig.Spec{Namespace: "vms"}},
+		{name: "the pod network", spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{podNetwork(), multusNetwork("red", "ext-net")}}},
+		{
+			// kubevirt/kubevirt pkg/network/pod/annotations/generator.go
+			// Generate: annotations[multus.DefaultNetworkCNIAnnotation] =
+			// defaultMultusNetworks[0].Multus.NetworkName, as written.
+			name: "the Multus default network's name as written, not qualified",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{multusNetwork("red", "ext-net"), multusDefaultNetwork("network0", "default-net")}},
+			want: "default-net",
+		},
+		{
+			name: "a qualified name stays qualified",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{multusDefaultNetwork("network0", "other/default-net")}},
+			want: "other/default-net",
+		},
+		{
+			name: "an absent flag is not looked at",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{absent(multusDefaultNetwork("network0", "default-net"))}},
+			want: "default-net",
+		},
+		{
+			name: "every problem is reported",
+			spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+				multusDefaultNetwork("network0", ""),
+				multusDefaultNetwork("network1", "Bad_Name"),
+				multusNetwork("red", ""), // NetworkSelection's to report
+			}},
+			wantErr: []string{
+				"networks[0].networkName: Required value",
+				`networks[1].source: Invalid value: "multus-default": networks[0] is the Multus default network already, and a VM has only one`,
+				`networks[1].networkName: Invalid value: "Bad_Name": name: a lowercase RFC 1123 subdomain`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DefaultNetworkAnnotation(tt.spec)
+			if len(tt.wantErr) > 0 {
+				for _, s := range tt.wantErr {
+					assert.ErrorContains(t, err, s)
+				}
+				var invalid *netconfig.ValidationError
+				if assert.ErrorAs(t, err, &invalid) {
+					assert.Len(t, invalid.Errors, len(tt.wantErr), "%v", err)
+				}
+				var fe *field.Error
+				require.ErrorAs(t, err, &fe)
+				assert.Empty(t, got)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	assert.Equal(t, "v1.multus-cni.io/default-network", DefaultNetworkAnnot)
 }
