@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 
 	"github.com/guestnet/guestnet/netconfig"
@@ -185,8 +185,12 @@ func TestFromVM(t *testing.T) {
 			want: netconfig.Spec{Namespace: "vms"},
 		},
 		{
-			name:  "a VM without a namespace takes asked's",
-			vm:    func() *kubevirtv1.VirtualMachine { vm := newVM(nets(pod("default")), bridge("default")); vm.Namespace = ""; return vm }(),
+			name: "a VM without a namespace takes asked's",
+			vm: func() *kubevirtv1.VirtualMachine {
+				vm := newVM(nets(pod("default")), bridge("default"))
+				vm.Namespace = ""
+				return vm
+			}(),
 			asked: netconfig.Spec{Namespace: "vms"},
 			want: netconfig.Spec{
 				Namespace:      "vms",
