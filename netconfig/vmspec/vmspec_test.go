@@ -57,7 +57,10 @@ var static = &netconfig.IPConfig{Mode: netconfig.ModeStatic, Addresses: []netip.
 
 // fieldErrors returns the field errors of err, which must be a
 // *netconfig.ValidationError.
-func fieldErrors(t *testing.T, err error) field.ErrorList {
+func fieldErrors(t interface {
+	require.TestingT
+	Helper()
+}, err error) field.ErrorList {
 	t.Helper()
 	var ve *netconfig.ValidationError
 	require.True(t, errors.As(err, &ve), "want a *netconfig.ValidationError, got %T: %v", err, err)
