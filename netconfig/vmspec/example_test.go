@@ -73,7 +73,7 @@ func ExampleFromVM() {
 func ExampleFromVM_errors() {
 	vm := &kubevirtv1.VirtualMachine{
 		ObjectMeta: metav1.ObjectMeta{Name: "web-1", Namespace: "vms"},
-		Spec: kubevirtv1.VirtualMachineSpec{Template: &kubevirtv1.VirtualMachineInstanceTemplateSpec{}},
+		Spec:       kubevirtv1.VirtualMachineSpec{Template: &kubevirtv1.VirtualMachineInstanceTemplateSpec{}},
 	}
 	// With no networks and no interfaces, KubeVirt gives the VM the pod
 	// network "default".
