@@ -8,6 +8,9 @@
 //     implement;
 //   - netconfig/netplan: the typed netplan v2 document, its one emitter
 //     (Marshal) and a strict Parse;
+//   - netconfig/vmspec: a netconfig.Spec derived from a VirtualMachine or
+//     VirtualMachineInstance (networks, bindings, MACs, order, namespace),
+//     with the IP configs a caller asks by network name laid over it;
 //   - multus: the Multus network-status annotation as a status resolver
 //     (StatusIndex), and the networks annotation built from the same specs;
 //   - macresolve: where guest MACs come from (a VirtualMachine's template,

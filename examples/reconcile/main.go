@@ -1,7 +1,8 @@
 // Command reconcile shows a controller's reconcile step built on guestnet,
-// end to end on in-memory objects (no cluster): a platform's own network
-// specs and a VirtualMachine in, the VirtualMachine with its guest network
-// data (and, when the data is large, a Secret) out, warnings as Events.
+// end to end on in-memory objects (no cluster): a VirtualMachine, which
+// declares its networks, and the IP configuration a platform asks for some
+// of them by name in, the VirtualMachine with its guest network data (and,
+// when the data is large, a Secret) out, warnings as Events.
 //
 //	go run ./examples/reconcile
 //
@@ -10,8 +11,10 @@
 //  1. Pin: give every VM interface without a MAC a stable one, so that the
 //     very first boot (no VMI, no Multus status yet) already matches NICs
 //     by MAC, and every later boot keeps matching.
-//  2. Resolve MACs and network status from whatever exists: the VM, its
-//     VMI, the virt-launcher pod's network-status annotation.
+//  2. Derive the networks from the VM (vmspec.FromVM) with the asked IP
+//     configs laid over them by name, and resolve MACs and network status
+//     from whatever else exists: the VM's VMI, the virt-launcher pod's
+//     network-status annotation.
 //  3. Build the netplan network data, and put it into the VM's cloud-init
 //     volume.
 //
@@ -34,6 +37,7 @@ import (
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/vmspec"
 )
 
 // Event is what a controller would record on the VM for a warning.
@@ -55,20 +59,21 @@ type Outcome struct {
 	Events []Event
 }
 
-// Reconcile computes the guest network data of vm from the platform's
-// specs. vmi and launcher may be nil (first creation).
-func Reconcile(spec netconfig.Spec, vm *kubevirtv1.VirtualMachine, vmi *kubevirtv1.VirtualMachineInstance, launcher *corev1.Pod) (Outcome, error) {
+// Reconcile computes the guest network data of vm, asking for each of
+// its networks named in asked the IP configuration asked gives it. vmi
+// and launcher may be nil (first creation).
+func Reconcile(asked netconfig.Spec, vm *kubevirtv1.VirtualMachine, vmi *kubevirtv1.VirtualMachineInstance, launcher *corev1.Pod) (Outcome, error) {
 	pinned, _, err := macresolve.Pin(vm)
 	if err != nil {
 		return Outcome{}, fmt.Errorf("pin MACs: %w", err)
 	}
-
-	fromVM, err := macresolve.FromVM(pinned)
+	// The networks, their bindings and their (pinned) MACs are the VM's.
+	spec, err := vmspec.FromVM(pinned, asked)
 	if err != nil {
 		return Outcome{}, err
 	}
-	// The VM's own MACs come first; a VMI's status fills what the VM lacks.
-	macs := macresolve.Chain(fromVM)
+	// A VMI's status gives the MACs the VM lacks (none, once pinned).
+	var macs macresolve.ChainResolver
 	if vmi != nil {
 		fromVMI, err := macresolve.FromVMI(vmi)
 		if err != nil {
@@ -76,13 +81,16 @@ func Reconcile(spec netconfig.Spec, vm *kubevirtv1.VirtualMachine, vmi *kubevirt
 		}
 		macs = append(macs, fromVMI)
 	}
-	opts := []netconfig.Option{netconfig.WithMACResolver(macs)}
+	var opts []netconfig.Option
+	if len(macs) > 0 {
+		opts = append(opts, netconfig.WithMACResolver(macs))
+	}
 	if launcher != nil {
 		statuses, err := multus.NetworkStatusFromPod(launcher)
 		if err != nil {
 			return Outcome{}, err
 		}
-		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusIndex(vm.Namespace, statuses)))
+		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusIndex(spec.Namespace, statuses)))
 	}
 
 	res, err := netconfig.Build(spec, opts...)
@@ -107,22 +115,21 @@ func equalSpecs(a, b *kubevirtv1.VirtualMachine) bool {
 	return errA == nil && errB == nil && string(ja) == string(jb)
 }
 
-// platformSpec is what a platform's own API says of the VM's networks.
-func platformSpec() netconfig.Spec {
-	return netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
-		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade},
-		{
-			Name: "external", Source: netconfig.SourceMultus, NetworkName: "ext-net", Binding: netconfig.BindingBridge,
-			IPConfig: &netconfig.IPConfig{
-				Mode:        netconfig.ModeStatic,
-				Addresses:   []netip.Prefix{netip.MustParsePrefix("192.168.0.200/24")},
-				Nameservers: netconfig.Nameservers{Addresses: []netip.Addr{netip.MustParseAddr("192.168.0.1")}},
-				Routes: []netconfig.Route{{
-					To: netip.MustParsePrefix("10.10.0.0/16"), Via: netip.MustParseAddr("192.168.0.254"),
-				}},
-			},
+// askedIPConfigs is what a platform's own API asks of the VM's networks:
+// an IP configuration, by network name. Everything else about a network is
+// declared once, in the VM (newVM).
+func askedIPConfigs() netconfig.Spec {
+	return netconfig.Spec{Networks: []netconfig.Network{{
+		Name: "external",
+		IPConfig: &netconfig.IPConfig{
+			Mode:        netconfig.ModeStatic,
+			Addresses:   []netip.Prefix{netip.MustParsePrefix("192.168.0.200/24")},
+			Nameservers: netconfig.Nameservers{Addresses: []netip.Addr{netip.MustParseAddr("192.168.0.1")}},
+			Routes: []netconfig.Route{{
+				To: netip.MustParsePrefix("10.10.0.0/16"), Via: netip.MustParseAddr("192.168.0.254"),
+			}},
 		},
-	}}
+	}}}
 }
 
 // newVM is the VM as the platform first creates it: no MACs, no cloud-init
@@ -147,16 +154,16 @@ func newVM() *kubevirtv1.VirtualMachine {
 }
 
 func main() {
-	spec := platformSpec()
+	asked := askedIPConfigs()
 
 	// First creation: nothing but the VM exists.
-	first, err := Reconcile(spec, newVM(), nil, nil)
+	first, err := Reconcile(asked, newVM(), nil, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	// A later reconcile, with the VM as written back: nothing changes.
-	again, err := Reconcile(spec, first.VM, nil, nil)
+	again, err := Reconcile(asked, first.VM, nil, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -28,7 +28,7 @@ func networkData(t *testing.T, vm *kubevirtv1.VirtualMachine) string {
 func TestFirstCreationMatchesByMAC(t *testing.T) {
 	vm := newVM()
 	before := vm.DeepCopy()
-	out, err := Reconcile(platformSpec(), vm, nil, nil)
+	out, err := Reconcile(askedIPConfigs(), vm, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, before, vm, "Reconcile modified its input")
 	assert.True(t, out.Changed)
@@ -46,16 +46,16 @@ func TestFirstCreationMatchesByMAC(t *testing.T) {
 }
 
 func TestReconcileIsIdempotent(t *testing.T) {
-	first, err := Reconcile(platformSpec(), newVM(), nil, nil)
+	first, err := Reconcile(askedIPConfigs(), newVM(), nil, nil)
 	require.NoError(t, err)
-	second, err := Reconcile(platformSpec(), first.VM, nil, nil)
+	second, err := Reconcile(askedIPConfigs(), first.VM, nil, nil)
 	require.NoError(t, err)
 	assert.False(t, second.Changed)
 	assert.Equal(t, first.VM, second.VM)
 }
 
 func TestLaterReconcilesWithStatusKeepTheData(t *testing.T) {
-	first, err := Reconcile(platformSpec(), newVM(), nil, nil)
+	first, err := Reconcile(askedIPConfigs(), newVM(), nil, nil)
 	require.NoError(t, err)
 	ifaces := first.VM.Spec.Template.Spec.Domain.Devices.Interfaces
 
@@ -75,8 +75,16 @@ func TestLaterReconcilesWithStatusKeepTheData(t *testing.T) {
 	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "virt-launcher-web-1-abcde", Namespace: "vms",
 		Annotations: map[string]string{"k8s.v1.cni.cncf.io/network-status": string(status)}}}
 
-	later, err := Reconcile(platformSpec(), first.VM, vmi, pod)
+	later, err := Reconcile(askedIPConfigs(), first.VM, vmi, pod)
 	require.NoError(t, err)
 	assert.False(t, later.Changed)
 	assert.Equal(t, networkData(t, first.VM), networkData(t, later.VM))
+}
+
+func TestAskingForANetworkTheVMLacksFails(t *testing.T) {
+	asked := askedIPConfigs()
+	asked.Networks[0].Name = "storage"
+	_, err := Reconcile(asked, newVM(), nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `networks[0].name: Not found: "storage"`)
 }

@@ -12,7 +12,9 @@
 //
 //	--spec FILE
 //	    The VM's networks, as a spec file in YAML or JSON (see package
-//	    internal/specfile). Required.
+//	    internal/specfile). Required. With --vm or --vmi it may list only
+//	    the networks that need IP configuration, each with its name and
+//	    ipConfig: see below.
 //	--network-status FILE
 //	    What Multus reported for the VM's pod: the value of the
 //	    k8s.v1.cni.cncf.io/network-status annotation (a JSON array), or a
@@ -20,13 +22,13 @@
 //	    networks are Multus attachments and, for the bridge and sriov
 //	    bindings, the MAC of their NICs.
 //	--vmi FILE
-//	    A VirtualMachineInstance manifest in YAML or JSON. The MACs of its
-//	    interfaces (from its spec, else its status) match the guest NICs of
-//	    networks whose spec file entry sets no macAddress.
+//	    A VirtualMachineInstance manifest in YAML or JSON. Without --vm, it
+//	    declares the networks (see below). The MACs of its interfaces (from
+//	    its spec, else its status) match the guest NICs.
 //	--vm FILE
-//	    A VirtualMachine manifest in YAML or JSON. The MACs of its template's
-//	    interfaces match the guest NICs (before those of --vmi), and their
-//	    PCI addresses fill the networks that set none.
+//	    A VirtualMachine manifest in YAML or JSON, which declares the
+//	    networks (see below). MACs the spec file sets are put on its
+//	    interfaces that have none.
 //	--pin-macs
 //	    Before anything else, give every interface of the --vm manifest that
 //	    has no macAddress a stable MAC derived from its namespace, name and
@@ -48,6 +50,18 @@
 //	    network-config) written into the directory DIR, taking the user
 //	    data from the --vm manifest's cloud-init volume when there is one.
 //
+// With --vm (or, without it, --vmi) the manifest declares the networks, as
+// package netconfig/vmspec reads them: their order, sources, attachments,
+// bindings, MACs, PCI addresses and absent state, the order of their NICs,
+// and the namespace (from its metadata). The spec file then gives each
+// network it lists, by name, its IP configuration; whatever else it sets
+// must agree with the manifest. A network the manifest lacks, or a
+// contradiction, is invalid input. Problems of the manifest itself are
+// reported with its field paths (spec.template.spec.networks[1]), those
+// of the spec file with the file's; a problem the builder finds in a field
+// the manifest gave a network is reported of the manifest, with the
+// network's name.
+//
 // FILE may be "-" for standard input, for at most one of the flags. Each
 // file may hold at most 1 MiB (specfile.MaxSize for the spec file, and the
 // internal manifest package's MaxSize for the others).
@@ -64,6 +78,9 @@
 //	    --network-status examples/specs/network-status.json \
 //	    --vmi examples/specs/vmi.yaml
 //
+//	go run ./examples/render --spec examples/specs/dual-stack-ipconfig.yaml \
+//	    --vm examples/specs/dual-stack-vm.yaml
+//
 //	kubectl get pod virt-launcher-myvm-abcde -o yaml |
 //	    go run ./examples/render --spec myvm.yaml --network-status -
 package main
@@ -76,7 +93,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
@@ -91,6 +110,7 @@ import (
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/vmspec"
 )
 
 func main() {
@@ -112,8 +132,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var (
 		specPath     = fs.String("spec", "", "the VM's networks: a spec file in YAML or JSON (required; - for standard input)")
 		statusPath   = fs.String("network-status", "", "the pod's network-status annotation (a JSON array) or a Pod manifest carrying it")
-		vmiPath      = fs.String("vmi", "", "a VirtualMachineInstance manifest whose interfaces give the NICs' MACs")
-		vmPath       = fs.String("vm", "", "a VirtualMachine manifest whose interfaces give the NICs' MACs and PCI addresses")
+		vmiPath      = fs.String("vmi", "", "a VirtualMachineInstance manifest: the networks (without --vm) and the NICs' MACs")
+		vmPath       = fs.String("vm", "", "a VirtualMachine manifest: the networks, their MACs and PCI addresses")
 		pinMACs      = fs.Bool("pin-macs", false, "give the --vm interfaces without a MAC a stable one first")
 		output       = fs.String("output", outputNetplan, "what to write: netplan, vm, network-data-json, or nocloud-dir DIR")
 		omitPod      = fs.Bool("omit-pod-network", false, "leave the pod network out of the output")
@@ -197,16 +217,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return report(stderr, "--spec "+*specPath, err)
 	}
 
+	var statuses []nadv1.NetworkStatus
 	if *statusPath != "" {
-		statuses, notes, err := in.networkStatus(*statusPath)
+		var notes []string
+		statuses, notes, err = in.networkStatus(*statusPath)
 		if err != nil {
 			return report(stderr, "--network-status "+*statusPath, err)
 		}
 		for _, n := range notes {
 			fmt.Fprintf(stderr, "warning: --network-status %s: %s\n", *statusPath, n)
 		}
-		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusIndex(spec.Namespace, statuses)))
 	}
+	// asked is the spec file; with --vm or --vmi, spec becomes the
+	// networks the manifest declares with the spec file's laid over them
+	// (package vmspec), and derivedFrom names the manifest.
+	asked, derivedFrom := spec, ""
 	var macs macresolve.ChainResolver
 	var vm *kubevirtv1.VirtualMachine
 	if *vmPath != "" {
@@ -227,26 +252,40 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			vm = pinned
 		}
-		table, err := macresolve.FromVM(vm)
-		if err != nil {
-			return report(stderr, "--vm "+*vmPath, err)
+		derivedFrom = "--vm " + *vmPath
+		if spec, err = vmspec.FromVM(vm, asked); err != nil {
+			return reportDerived(stderr, derivedFrom, err, nil, asked)
 		}
-		macs = append(macs, table)
-		fillPCIAddresses(&spec, vm)
 	}
 	if *vmiPath != "" {
-		table, err := in.vmiMACs(*vmiPath)
+		vmi, err := in.virtualMachineInstance(*vmiPath)
+		if err != nil {
+			return report(stderr, "--vmi "+*vmiPath, err)
+		}
+		table, err := macresolve.FromVMI(vmi)
 		if err != nil {
 			return report(stderr, "--vmi "+*vmiPath, err)
 		}
 		macs = append(macs, table)
+		if vm == nil {
+			derivedFrom = "--vmi " + *vmiPath
+			if spec, err = vmspec.FromVMI(vmi, asked); err != nil {
+				return reportDerived(stderr, derivedFrom, err, nil, asked)
+			}
+		}
 	}
 	if len(macs) > 0 {
 		opts = append(opts, netconfig.WithMACResolver(macs))
 	}
+	if *statusPath != "" {
+		opts = append(opts, netconfig.WithNetworkStatus(multus.NewStatusIndex(spec.Namespace, statuses)))
+	}
 
 	res, err := netconfig.Build(spec, opts...)
 	if err != nil {
+		if derivedFrom != "" {
+			return reportDerived(stderr, derivedFrom, err, &spec, asked)
+		}
 		return report(stderr, "", err)
 	}
 	for _, w := range res.Warnings {
@@ -302,23 +341,6 @@ func withSpecMACs(vm *kubevirtv1.VirtualMachine, spec netconfig.Spec) *kubevirtv
 		}
 	}
 	return out
-}
-
-// fillPCIAddresses copies the PCI address of each of vm's interfaces to
-// the network of the same name, where the spec sets none.
-func fillPCIAddresses(spec *netconfig.Spec, vm *kubevirtv1.VirtualMachine) {
-	if vm.Spec.Template == nil {
-		return
-	}
-	pci := map[string]string{}
-	for _, ifc := range vm.Spec.Template.Spec.Domain.Devices.Interfaces {
-		pci[ifc.Name] = ifc.PciAddress
-	}
-	for i := range spec.Networks {
-		if n := &spec.Networks[i]; n.PCIAddress == "" {
-			n.PCIAddress = pci[n.Name]
-		}
-	}
 }
 
 // vmManifest returns vm with the network data in its cloud-init volume, as
@@ -486,18 +508,14 @@ func (in inputs) networkStatus(path string) (statuses []nadv1.NetworkStatus, not
 	return statuses, notes, nil
 }
 
-// vmiMACs reads a VirtualMachineInstance manifest from the file at path
-// and returns the MACs of its interfaces.
-func (in inputs) vmiMACs(path string) (netconfig.MACTable, error) {
+// virtualMachineInstance reads a VirtualMachineInstance manifest from the
+// file at path.
+func (in inputs) virtualMachineInstance(path string) (*kubevirtv1.VirtualMachineInstance, error) {
 	data, err := in.read(path, manifest.MaxSize)
 	if err != nil {
 		return nil, err
 	}
-	vmi, err := manifest.VirtualMachineInstance(data)
-	if err != nil {
-		return nil, err
-	}
-	return macresolve.FromVMI(vmi)
+	return manifest.VirtualMachineInstance(data)
 }
 
 // report writes err to stderr, one line per problem, each prefixed with
@@ -536,6 +554,61 @@ func report(stderr io.Writer, source string, err error) int {
 	}
 	return exitInvalid
 }
+
+// reportDerived writes the problems of a spec derived from the manifest
+// read from source (vmspec.FromVM or FromVMI, and then netconfig.Build) to
+// stderr, one line per problem, and returns the exit status for invalid
+// input. The manifest's own problems, at its paths (spec....), are said of
+// source; those of the spec file's fields are at the file's paths. When
+// derived is set, err is Build's, whose paths count derived's networks,
+// in the manifest's order: a problem of the name or IP config of a network
+// the spec file lists is given the file's path, and any other problem of
+// a network (of a field the manifest gives it, or of a network only the
+// manifest declares) is said of source, with the network's name.
+func reportDerived(stderr io.Writer, source string, err error, derived *netconfig.Spec, asked netconfig.Spec) int {
+	var invalid *netconfig.ValidationError
+	if !errors.As(err, &invalid) {
+		return report(stderr, source, err)
+	}
+	inFile := make(map[string]int, len(asked.Networks))
+	for i, n := range asked.Networks {
+		if _, dup := inFile[n.Name]; !dup {
+			inFile[n.Name] = i
+		}
+	}
+	for _, fe := range invalid.Errors {
+		var line string
+		switch m := networkIndex.FindStringSubmatch(fe.Field); {
+		case strings.HasPrefix(fe.Field, "spec."):
+			line = prefixed(source, fe.Error())
+		case derived != nil && m != nil:
+			j, _ := strconv.Atoi(m[1])
+			if j >= len(derived.Networks) {
+				line = prefixed(source, fe.Error())
+				break
+			}
+			name, rest := derived.Networks[j].Name, fe.Field[len(m[0]):]
+			// The file gives a network its name and IP config; its other
+			// fields are the manifest's (the file's agree with them).
+			if i, ok := inFile[name]; ok && (rest == "" || rest == ".name" || strings.HasPrefix(rest, ".ipConfig")) {
+				c := *fe
+				c.Field = "networks[" + strconv.Itoa(i) + "]" + rest
+				line = c.Error()
+			} else {
+				line = prefixed(source, fmt.Sprintf("network %q: %s", name, fe.Error()))
+			}
+		case derived != nil && strings.HasPrefix(fe.Field, "interfaceOrder"):
+			line = prefixed(source, fe.Error())
+		default:
+			line = fe.Error()
+		}
+		fmt.Fprintf(stderr, "error: %s\n", oneLine(line))
+	}
+	return exitInvalid
+}
+
+// networkIndex matches the start of the path of a Spec's network.
+var networkIndex = regexp.MustCompile(`^networks\[([0-9]+)\]`)
 
 // prefixed puts source before msg, when there is a source.
 func prefixed(source, msg string) string {

@@ -60,6 +60,9 @@ func (n *Network) toNetwork(path *field.Path) (netconfig.Network, field.ErrorLis
 		out.Source = netconfig.SourcePod
 	case n.Multus != nil:
 		out.Source = netconfig.SourceMultus
+		if n.Multus.Default {
+			out.Source = netconfig.SourceMultusDefault
+		}
 		out.NetworkName = n.Multus.NetworkName
 	}
 
@@ -319,15 +322,15 @@ func FromSpec(spec netconfig.Spec) (File, error) {
 		case netconfig.SourceUnspecified:
 		case netconfig.SourcePod:
 			out.Pod = &PodNetwork{}
-		case netconfig.SourceMultus:
-			out.Multus = &MultusNetwork{NetworkName: n.NetworkName}
+		case netconfig.SourceMultus, netconfig.SourceMultusDefault:
+			out.Multus = &MultusNetwork{NetworkName: n.NetworkName, Default: n.Source == netconfig.SourceMultusDefault}
 			text(path.Child("networkName"), n.NetworkName)
 		default:
 			// As a string, which field.Error quotes with %q (a Source it
 			// writes as JSON, which leaves DEL and C1 controls as they are).
-			errs = append(errs, field.NotSupported(path.Child("source"), string(n.Source), []netconfig.Source{netconfig.SourcePod, netconfig.SourceMultus}))
+			errs = append(errs, field.NotSupported(path.Child("source"), string(n.Source), []netconfig.Source{netconfig.SourcePod, netconfig.SourceMultus, netconfig.SourceMultusDefault}))
 		}
-		if n.NetworkName != "" && n.Source != netconfig.SourceMultus {
+		if n.NetworkName != "" && n.Source != netconfig.SourceMultus && n.Source != netconfig.SourceMultusDefault {
 			errs = append(errs, field.Forbidden(path.Child("networkName"), "only a Multus network names a NetworkAttachmentDefinition"))
 		}
 		if n.MAC.IsValid() {

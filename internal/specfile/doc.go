@@ -12,7 +12,7 @@
 //	  - name: default
 //	    pod: {}
 //	  - name: external
-//	    multus: {networkName: ext-net}   # "name" or "namespace/name"
+//	    multus: {networkName: ext-net}   # "name" or "namespace/name"; default: true makes it the primary network
 //	    binding: bridge
 //	    macAddress: "02:00:00:aa:bb:cc"
 //	    pciAddress: "0000:00:04.0"

@@ -57,6 +57,11 @@ type MultusNetwork struct {
 	// NetworkName is the attachment, as "name" (in the file's namespace) or
 	// "namespace/name".
 	NetworkName string `json:"networkName"`
+
+	// Default makes the network the Multus default network, which
+	// replaces the pod network as the VM's primary network (KubeVirt's
+	// `multus: {networkName, default: true}`). Optional.
+	Default bool `json:"default,omitempty"`
 }
 
 // IPConfig is the IP configuration of one guest NIC.

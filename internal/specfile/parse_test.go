@@ -127,6 +127,19 @@ func TestParseReadsValidFiles(t *testing.T) {
 			want: netconfig.Spec{Networks: []netconfig.Network{{Name: "default"}, {Name: "other"}}},
 		},
 		{
+			name: "the Multus default network",
+			in:   "networks: [{name: primary, multus: {networkName: ovn-primary, default: true}}, {name: ext, multus: {networkName: ext-net, default: false}}]",
+			want: netconfig.Spec{Networks: []netconfig.Network{
+				{Name: "primary", Source: netconfig.SourceMultusDefault, NetworkName: "ovn-primary"},
+				{Name: "ext", Source: netconfig.SourceMultus, NetworkName: "ext-net"},
+			}},
+		},
+		{
+			name: "a network with its name and IP config only",
+			in:   "networks: [{name: ext, ipConfig: {mode: dhcp}}]",
+			want: netconfig.Spec{Networks: []netconfig.Network{{Name: "ext", IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP}}}},
+		},
+		{
 			name: "a namespace alone",
 			in:   "namespace: vms",
 			want: netconfig.Spec{Namespace: "vms"},
@@ -227,6 +240,14 @@ func TestParseReportsEveryProblemWithItsPath(t *testing.T) {
 			name: "address without a prefix length",
 			in:   "- {name: external, type: bridge, ipConfig: {mode: static, address: 192.168.0.200}}",
 			want: []wantErr{{field.ErrorTypeInvalid, "networks[0].ipConfig.address", "missing the prefix length: write 192.168.0.200/N"}},
+		},
+		{
+			name: "a Multus default that is not a boolean",
+			in:   `- {name: primary, multus: {networkName: ovn, default: "true", defualt: true}}`,
+			want: []wantErr{
+				{field.ErrorTypeTypeInvalid, "networks[0].multus.default", "text where true or false is wanted"},
+				{field.ErrorTypeForbidden, "networks[0].multus.defualt", `did you mean "default"?`},
+			},
 		},
 		{
 			name: "malformed addresses",

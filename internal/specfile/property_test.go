@@ -78,11 +78,11 @@ func genSpec() *rapid.Generator[netconfig.Spec] {
 		for range n {
 			net := netconfig.Network{
 				Name:       genText("default", "external", "storage").Draw(t, "name"),
-				Source:     rapid.SampledFrom([]netconfig.Source{netconfig.SourceUnspecified, netconfig.SourcePod, netconfig.SourceMultus}).Draw(t, "source"),
+				Source:     rapid.SampledFrom([]netconfig.Source{netconfig.SourceUnspecified, netconfig.SourcePod, netconfig.SourceMultus, netconfig.SourceMultusDefault}).Draw(t, "source"),
 				Binding:    genText("bridge", "masquerade", "sriov", "passt").Draw(t, "binding"),
 				PCIAddress: genText("0000:00:04.0").Draw(t, "pci"),
 			}
-			if net.Source == netconfig.SourceMultus {
+			if net.Source == netconfig.SourceMultus || net.Source == netconfig.SourceMultusDefault {
 				net.NetworkName = genText("ext-net", "infra/mgmt-net").Draw(t, "networkName")
 			}
 			if rapid.Bool().Draw(t, "hasMAC") {
@@ -160,6 +160,7 @@ func TestDeepCopySharesNothing(t *testing.T) {
 			n.Name += "x"
 			if n.Multus != nil {
 				n.Multus.NetworkName += "x"
+				n.Multus.Default = !n.Multus.Default
 			}
 			if c := n.IPConfig; c != nil {
 				c.Mode = "x"
