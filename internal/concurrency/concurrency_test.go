@@ -31,6 +31,7 @@ import (
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
 	"github.com/guestnet/guestnet/netconfig/netplan"
+	"github.com/guestnet/guestnet/netconfig/vmspec"
 )
 
 // packages are the packages whose exported functions and methods the
@@ -42,6 +43,7 @@ var packages = map[string]string{
 	"multus":     "../../multus",
 	"macresolve": "../../macresolve",
 	"cloudinit":  "../../cloudinit",
+	"vmspec":     "../../netconfig/vmspec",
 }
 
 // Goroutines and rounds: every goroutine makes every call rounds times,
@@ -55,6 +57,7 @@ const (
 // inputs are what the calls share. Nothing may change them.
 type inputs struct {
 	spec, badSpec    netconfig.Spec
+	asked            netconfig.Spec // the IP configs asked of vmspec
 	statuses         []nadv1.NetworkStatus
 	annotation       string
 	pod              *corev1.Pod
@@ -184,6 +187,7 @@ func newInputs(t *testing.T) *inputs {
 	in.prefix = macresolve.MustParsePrefix("06:1c")
 	in.mac = netconfig.MustParseMAC("02:00:00:aa:bb:cc")
 	in.route = in.spec.Networks[1].IPConfig.Routes[0]
+	in.asked = netconfig.Spec{Networks: []netconfig.Network{{Name: "external", IPConfig: in.spec.Networks[1].IPConfig}}}
 
 	res, err := netconfig.Build(in.spec, netconfig.WithNetworkStatus(in.statusResolver), netconfig.WithMACResolver(in.chain))
 	require.NoError(t, err)
@@ -207,6 +211,7 @@ func newInputs(t *testing.T) *inputs {
 // snapshot is a deep copy of every input, to compare with afterwards.
 type snapshot struct {
 	spec, badSpec   netconfig.Spec
+	asked           netconfig.Spec
 	statuses        []nadv1.NetworkStatus
 	status          netconfig.NetworkStatus
 	pod             *corev1.Pod
@@ -234,7 +239,7 @@ func (in *inputs) snapshot() snapshot {
 		invalid = append(invalid, fmt.Sprintf("%#v", *fe))
 	}
 	return snapshot{
-		spec: cloneSpec(in.spec), badSpec: cloneSpec(in.badSpec),
+		spec: cloneSpec(in.spec), badSpec: cloneSpec(in.badSpec), asked: cloneSpec(in.asked),
 		statuses: cloneStatuses(in.statuses),
 		status:   cloneStatus(in.status),
 		pod:      in.pod.DeepCopy(),
@@ -373,10 +378,11 @@ func calls(in *inputs) []call {
 			statuses := netconfig.StatusMap(in.statusResolver.NetworkStatuses(in.spec.Networks))
 			return build(netconfig.WithNetworkStatus(statuses), netconfig.WithFieldPath(field.NewPath("spec", "template", "spec")))
 		}},
-		{[]string{"netconfig.Network.IsPodNetwork", "netconfig.QualifyAttachment"}, func() any {
+		{[]string{"netconfig.Network.IsPodNetwork", "netconfig.Network.IsPrimary", "netconfig.Network.IsSecondaryMultus", "netconfig.QualifyAttachment"}, func() any {
 			var pod []bool
 			for i := range in.spec.Networks {
-				pod = append(pod, in.spec.Networks[i].IsPodNetwork())
+				n := &in.spec.Networks[i]
+				pod = append(pod, n.IsPodNetwork(), n.IsPrimary(), n.IsSecondaryMultus())
 			}
 			return []any{pod, netconfig.QualifyAttachment("vms", "ext-net"), netconfig.QualifyAttachment("vms", "other/ext-net")}
 		}},
@@ -474,6 +480,13 @@ func calls(in *inputs) []call {
 		}},
 		{[]string{"multus.NetworkSelection"}, func() any { s, err := multus.NetworkSelection(in.spec, in.macMap); return []any{s, errText(err)} }},
 		{[]string{"multus.NetworksAnnotation"}, func() any { s, err := multus.NetworksAnnotation(in.spec, in.table); return []any{s, errText(err)} }},
+		{[]string{"multus.WithNetworkStatus"}, func() any {
+			s, err := multus.NetworkSelection(in.spec, in.macMap, multus.WithNetworkStatus(in.statuses))
+			return []any{s, errText(err)}
+		}},
+		{[]string{"multus.DefaultNetworkAnnotation"}, func() any { s, err := multus.DefaultNetworkAnnotation(in.spec); return []any{s, errText(err)} }},
+		{[]string{"vmspec.FromVM"}, func() any { s, err := vmspec.FromVM(in.vm, in.asked); return []any{s, errText(err)} }},
+		{[]string{"vmspec.FromVMI"}, func() any { s, err := vmspec.FromVMI(in.vmi, in.asked); return []any{s, errText(err)} }},
 		{[]string{"multus.PodInterfaceName", "multus.OrdinalInterfaceName"}, func() any {
 			return []string{multus.PodInterfaceName("external"), multus.OrdinalInterfaceName(2)}
 		}},
