@@ -75,10 +75,13 @@ type entry struct {
 
 // label is how a detail names the NIC of e: its guest name, else its MAC.
 func (e entry) label() string {
-	if e.name != "" {
+	switch {
+	case e.name != "":
 		return e.name
+	case e.mac.IsValid():
+		return e.mac.String()
 	}
-	return e.mac.String()
+	return "an interface without name or MAC"
 }
 
 // Verify judges, for each network of built in VM order, whether reported
