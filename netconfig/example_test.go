@@ -147,3 +147,38 @@ func ExampleResult_parse() {
 	// Output:
 	// 02:00:00:00:00:01 true
 }
+
+// What Build made of each network: how its NIC is matched, what is
+// written for it, and the warnings about it.
+func ExampleExplain() {
+	spec := netconfig.Spec{Networks: []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, MAC: netconfig.MustParseMAC("02:00:00:00:00:01")},
+		{Name: "external", Source: netconfig.SourceMultus, NetworkName: "ext-net", IPConfig: &netconfig.IPConfig{
+			Mode: netconfig.ModeStatic, Addresses: []netip.Prefix{netip.MustParsePrefix("192.168.0.200/24")},
+		}},
+		{Name: "spare", Source: netconfig.SourceMultus, NetworkName: "spare-net"},
+	}}
+	res, err := netconfig.Build(spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range netconfig.Explain(spec, res) {
+		switch {
+		case e.Ethernet == nil:
+			fmt.Printf("%s (%s): not configured: %s\n", e.Network, e.Source, e.NotConfigured)
+		case e.Match == netconfig.MatchMAC:
+			fmt.Printf("%s (%s): %s matched by MAC %s from the %s, dhcp4=%v\n", e.Network, e.Source, e.Name, e.MAC, e.MACOrigin, e.Ethernet.DHCP4)
+		default:
+			fmt.Printf("%s (%s): %s matched by name, addresses %v, warnings:", e.Network, e.Source, e.Name, e.Ethernet.Addresses)
+			for _, w := range e.Warnings {
+				fmt.Printf(" %s", w.Code)
+			}
+			fmt.Println()
+		}
+	}
+	// Output:
+	// default (pod): eth0 matched by MAC 02:00:00:00:00:01 from the spec, dhcp4=true
+	// external (multus): eth1 matched by name, addresses [192.168.0.200/24], warnings: InterfaceNameFallback
+	// spare (multus): not configured: no IP config is asked for it
+}
