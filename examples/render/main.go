@@ -6,7 +6,7 @@
 //
 //	go run ./examples/render --spec FILE [--network-status FILE] [--vmi FILE]
 //	    [--vm FILE [--pin-macs]] [--omit-pod-network] [--default-route=portable|netplan]
-//	    [--output netplan|vm|network-data-json|nocloud-dir DIR]
+//	    [--output netplan|vm|network-data-json|nocloud-dir DIR | --explain | --verify]
 //
 // The flags are:
 //
@@ -49,6 +49,19 @@
 //	    ConfigDrive guest reads; or a NoCloud seed (meta-data, user-data,
 //	    network-config) written into the directory DIR, taking the user
 //	    data from the --vm manifest's cloud-init volume when there is one.
+//	--explain
+//	    Instead of the network config, print a table that says, for every
+//	    network in VM order, its source and role, whether it is configured
+//	    (and why not), how its NIC is matched (the MAC and where it came
+//	    from, or the name), its guest interface name, the addresses,
+//	    routes and DNS written for it, and the codes of the warnings
+//	    about it.
+//	--verify
+//	    Instead of the network config, judge from the --vmi manifest's
+//	    status.interfaces (which KubeVirt fills from the guest agent's
+//	    report) whether the guest took it, and print one line per network:
+//	    its name, its verdict (AsAsked, Different, Missing, Unknown,
+//	    NotConfigured) and a detail. Needs --vmi.
 //
 // With --vm (or, without it, --vmi) the manifest declares the networks, as
 // package netconfig/vmspec reads them: their order, sources, attachments,
@@ -70,7 +83,11 @@
 // error, as "warning: <code>: network <name>: <message>"; the exit status
 // is 0. When the input is invalid, each problem goes to standard error as
 // "error: <field path>: <detail>", nothing goes to standard output, and the
-// exit status is 1. A usage error exits with status 2.
+// exit status is 1. A usage error exits with status 2. With --verify the
+// exit status is 0 when every configured network is as asked, 3 when any
+// is different or missing, and otherwise 4: some network could not be
+// judged because the guest agent reported nothing about it (it is not
+// installed, or not yet connected).
 //
 // For example, from the repository's root:
 //
@@ -80,6 +97,10 @@
 //
 //	go run ./examples/render --spec examples/specs/dual-stack-ipconfig.yaml \
 //	    --vm examples/specs/dual-stack-vm.yaml
+//
+//	go run ./examples/render --spec examples/specs/dual-stack.yaml \
+//	    --network-status examples/specs/network-status.json \
+//	    --vmi examples/specs/vmi-running.yaml --verify
 //
 //	kubectl get pod virt-launcher-myvm-abcde -o yaml |
 //	    go run ./examples/render --spec myvm.yaml --network-status -
@@ -97,6 +118,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	nadv1 "github.com/k8snetworkplumbingwg/network-attachment-definition-client/pkg/apis/k8s.cni.cncf.io/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -110,6 +132,7 @@ import (
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/guestcheck"
 	"github.com/guestnet/guestnet/netconfig/vmspec"
 )
 
@@ -122,6 +145,11 @@ const (
 	exitOK      = 0
 	exitInvalid = 1
 	exitUsage   = 2
+	// exitDiffers: --verify found a network different or missing.
+	exitDiffers = 3
+	// exitUnjudged: --verify could not judge some network, for want of
+	// the guest agent's report, and found none different or missing.
+	exitUnjudged = 4
 )
 
 // run is the command: it reads its input as args say, writes the network
@@ -138,11 +166,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		output       = fs.String("output", outputNetplan, "what to write: netplan, vm, network-data-json, or nocloud-dir DIR")
 		omitPod      = fs.Bool("omit-pod-network", false, "leave the pod network out of the output")
 		routeStyle   = fs.String("default-route", "portable", "how default routes are written: portable, or netplan for recent guests")
+		explain      = fs.Bool("explain", false, "print what is configured for each network, as a table, instead of the network config")
+		verify       = fs.Bool("verify", false, "judge from the --vmi manifest's status whether the guest took the config, instead of printing it")
 		defaultRoute netconfig.DefaultRouteStyle
 	)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: render --spec FILE [--network-status FILE] [--vmi FILE] [--vm FILE [--pin-macs]]")
-		fmt.Fprintln(fs.Output(), "              [--omit-pod-network] [--default-route=portable|netplan] [--output netplan|vm|network-data-json|nocloud-dir DIR]")
+		fmt.Fprintln(fs.Output(), "              [--omit-pod-network] [--default-route=portable|netplan]")
+		fmt.Fprintln(fs.Output(), "              [--output netplan|vm|network-data-json|nocloud-dir DIR | --explain | --verify]")
 		fmt.Fprintln(fs.Output(), "FILE may be - (standard input) for at most one flag.")
 		fs.PrintDefaults()
 	}
@@ -183,6 +214,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageError("--output nocloud-dir needs the directory: --output nocloud-dir DIR")
 	case *output != outputNetplan && *output != outputVM && *output != outputNetworkDataJSON && *output != outputNoCloudDir:
 		return usageError("--output is netplan, vm, network-data-json or nocloud-dir DIR, not %q", *output)
+	case *explain && *verify:
+		return usageError("--explain and --verify cannot be used together")
+	case (*explain || *verify) && *output != outputNetplan:
+		return usageError("--explain and --verify print instead of --output; drop --output")
+	case *verify && *vmiPath == "":
+		return usageError("--verify needs --vmi, a VirtualMachineInstance manifest with its status")
 	}
 	stdinUsers := 0
 	for _, p := range []string{*specPath, *statusPath, *vmiPath, *vmPath} {
@@ -257,8 +294,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return reportDerived(stderr, derivedFrom, err, nil, asked)
 		}
 	}
+	var vmi *kubevirtv1.VirtualMachineInstance
 	if *vmiPath != "" {
-		vmi, err := in.virtualMachineInstance(*vmiPath)
+		vmi, err = in.virtualMachineInstance(*vmiPath)
 		if err != nil {
 			return report(stderr, "--vmi "+*vmiPath, err)
 		}
@@ -292,6 +330,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warning: %s\n", oneLine(w.String()))
 	}
 
+	switch {
+	case *explain:
+		return writeOut(stderr, stdout, explanation(netconfig.Explain(spec, res)), exitOK)
+	case *verify:
+		verdicts := guestcheck.Verify(res, vmi.Status.Interfaces)
+		return writeOut(stderr, stdout, verdictLines(verdicts), verifyExit(verdicts))
+	}
+
 	var out []byte
 	switch *output {
 	case outputNetplan:
@@ -306,11 +352,118 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return report(stderr, "--output "+*output, err)
 	}
+	return writeOut(stderr, stdout, out, exitOK)
+}
+
+// writeOut writes out to stdout and returns code, or reports the failure
+// to write and returns the exit status for it.
+func writeOut(stderr, stdout io.Writer, out []byte, code int) int {
 	if _, err := stdout.Write(out); err != nil {
 		fmt.Fprintf(stderr, "error: writing the output: %s\n", oneLine(err.Error()))
 		return exitInvalid
 	}
-	return exitOK
+	return code
+}
+
+// explanation is the --explain table: a header, then a row per network.
+func explanation(es []netconfig.Explanation) []byte {
+	var buf bytes.Buffer
+	w := tabwriter.NewWriter(&buf, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(w, "NETWORK\tSOURCE\tROLE\tNIC\tMATCH\tCONFIG\tROUTES\tDNS\tWARNINGS")
+	for _, e := range es {
+		var match, config, routes, dns []string
+		switch {
+		case e.Ethernet == nil:
+			config = append(config, "not configured: "+e.NotConfigured)
+		case e.Match == netconfig.MatchMAC:
+			origin := string(e.MACOrigin)
+			if e.MACDetail != "" {
+				origin += ": " + e.MACDetail
+			}
+			match = append(match, "mac "+e.MAC.String()+" ("+origin+")")
+		default:
+			match = append(match, "name (no MAC known)")
+		}
+		if eth := e.Ethernet; eth != nil {
+			if eth.DHCP4 {
+				config = append(config, "dhcp4")
+			}
+			if eth.DHCP6 {
+				config = append(config, "dhcp6")
+			}
+			config = append(config, eth.Addresses...)
+			if len(config) == 0 {
+				config = append(config, "no address")
+			}
+			if eth.MTU != 0 {
+				config = append(config, "mtu "+strconv.Itoa(eth.MTU))
+			}
+			for _, r := range eth.Routes {
+				route := r.To + " via " + r.Via
+				if r.Metric != nil {
+					route += " metric " + strconv.FormatUint(uint64(*r.Metric), 10)
+				}
+				routes = append(routes, route)
+			}
+			if eth.Gateway6 != "" {
+				routes = append(routes, "default via "+eth.Gateway6)
+			}
+			if ns := eth.Nameservers; ns != nil {
+				dns = append(dns, ns.Addresses...)
+				if len(ns.Search) > 0 {
+					dns = append(dns, "search "+strings.Join(ns.Search, " "))
+				}
+			}
+		}
+		var codes []string
+		for _, w := range e.Warnings {
+			codes = append(codes, string(w.Code))
+		}
+		cells := []string{e.Network, string(e.Source), string(e.Role), e.Name,
+			strings.Join(match, ", "), strings.Join(config, ", "), strings.Join(routes, ", "), strings.Join(dns, ", "), strings.Join(codes, ", ")}
+		for i, c := range cells {
+			cells[i] = cell(c)
+		}
+		fmt.Fprintln(w, strings.Join(cells, "\t"))
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// cell is s as a table cell: "-" when empty, on one line, without tabs.
+func cell(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// verdictLines is the --verify output: a line per network, its name, its
+// verdict and the detail, aligned.
+func verdictLines(verdicts []guestcheck.Verdict) []byte {
+	var buf bytes.Buffer
+	w := tabwriter.NewWriter(&buf, 0, 8, 2, ' ', 0)
+	for _, v := range verdicts {
+		fmt.Fprintln(w, cell(v.Network)+"\t"+cell(string(v.Kind))+"\t"+cell(v.Detail))
+	}
+	w.Flush()
+	return buf.Bytes()
+}
+
+// verifyExit is the exit status of --verify: exitDiffers when a network
+// is different or missing, else exitUnjudged when one is unknown, else
+// exitOK.
+func verifyExit(verdicts []guestcheck.Verdict) int {
+	code := exitOK
+	for _, v := range verdicts {
+		switch v.Kind {
+		case guestcheck.Different, guestcheck.Missing:
+			return exitDiffers
+		case guestcheck.Unknown:
+			code = exitUnjudged
+		}
+	}
+	return code
 }
 
 // The values of --output.
