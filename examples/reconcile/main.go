@@ -17,6 +17,13 @@
 //     network-status annotation.
 //  3. Build the netplan network data, and put it into the VM's cloud-init
 //     volume.
+//  4. Once the VM runs, judge from its VMI's status.interfaces (filled
+//     from the guest agent's report) whether the guest took the data
+//     (guestcheck.Verify), and sum the verdicts up as the
+//     GuestNetworkConfigured condition, which SetCondition puts on the
+//     platform's own status with meta.SetStatusCondition: its
+//     LastTransitionTime moves only when its status changes, and an
+//     unchanged verdict changes nothing, so the status is not rewritten.
 //
 // The same inputs give the same bytes, so a controller can compare the
 // result with what the VM already holds and skip the update when nothing
@@ -29,6 +36,7 @@ import (
 	"os"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kubevirtv1 "kubevirt.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -37,6 +45,7 @@ import (
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/guestcheck"
 	"github.com/guestnet/guestnet/netconfig/vmspec"
 )
 
@@ -57,6 +66,12 @@ type Outcome struct {
 	Changed bool
 	// Events are the build's warnings, as Kubernetes Events.
 	Events []Event
+	// Verdicts say, once the VM runs, whether its guest took the network
+	// data, network by network; Condition sums them up. Both are nil
+	// before the VMI runs. They judge the data just built: when Changed
+	// is set, the running guest still has the data of its last boot.
+	Verdicts  []guestcheck.Verdict
+	Condition *metav1.Condition
 }
 
 // Reconcile computes the guest network data of vm, asking for each of
@@ -105,7 +120,22 @@ func Reconcile(asked netconfig.Spec, vm *kubevirtv1.VirtualMachine, vmi *kubevir
 	for _, w := range res.Warnings {
 		out.Events = append(out.Events, Event{Type: corev1.EventTypeWarning, Reason: string(w.Code), Message: w.String()})
 	}
+	if vmi != nil && vmi.Status.Phase == kubevirtv1.Running {
+		out.Verdicts = guestcheck.Verify(res, vmi.Status.Interfaces)
+		c := guestcheck.Condition(out.Verdicts, vm.Generation)
+		out.Condition = &c
+	}
 	return out, nil
+}
+
+// SetCondition puts out's condition, if it has one, on conditions (the
+// platform's own status) and reports whether conditions changed, that is
+// whether the status needs writing.
+func SetCondition(conditions *[]metav1.Condition, out Outcome) bool {
+	if out.Condition == nil {
+		return false
+	}
+	return meta.SetStatusCondition(conditions, *out.Condition)
 }
 
 // equalSpecs compares the VMs' specs through their JSON form.

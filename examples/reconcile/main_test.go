@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -87,4 +88,75 @@ func TestAskingForANetworkTheVMLacksFails(t *testing.T) {
 	_, err := Reconcile(asked, newVM(), nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `networks[0].name: Not found: "storage"`)
+}
+
+// runningVMI is the VMI of vm once it runs and its guest agent reports
+// the NICs: KubeVirt v1.7.0 (pkg/network/setup/netstat.go) matches the
+// agent's interfaces to the domain's by MAC and marks them
+// "domain, guest-agent"; the pod network keeps the pod's address.
+func runningVMI(vm *kubevirtv1.VirtualMachine, externalIPs ...string) *kubevirtv1.VirtualMachineInstance {
+	ifaces := vm.Spec.Template.Spec.Domain.Devices.Interfaces
+	return &kubevirtv1.VirtualMachineInstance{
+		ObjectMeta: metav1.ObjectMeta{Name: "web-1", Namespace: "vms"},
+		Status: kubevirtv1.VirtualMachineInstanceStatus{Phase: kubevirtv1.Running, Interfaces: []kubevirtv1.VirtualMachineInstanceNetworkInterface{
+			{Name: "default", InterfaceName: "eth0", MAC: ifaces[0].MacAddress, IP: "10.244.0.7", IPs: []string{"10.244.0.7"}, InfoSource: "domain, guest-agent"},
+			{Name: "external", InterfaceName: "eth1", MAC: ifaces[1].MacAddress, IP: externalIPs[0], IPs: externalIPs, InfoSource: "domain, guest-agent, multus-status"},
+		}},
+	}
+}
+
+func TestConditionAfterTheVMRuns(t *testing.T) {
+	first, err := Reconcile(askedIPConfigs(), newVM(), nil, nil)
+	require.NoError(t, err)
+	assert.Nil(t, first.Condition, "no VMI yet")
+	var conditions []metav1.Condition
+	assert.False(t, SetCondition(&conditions, first))
+	assert.Empty(t, conditions)
+
+	vm := first.VM.DeepCopy()
+	vm.Generation = 2
+	// The guest took another address than the one asked.
+	wrong, err := Reconcile(askedIPConfigs(), vm, runningVMI(vm, "192.168.0.77", "fe80::1"), nil)
+	require.NoError(t, err)
+	require.NotNil(t, wrong.Condition)
+	assert.Equal(t, "external", wrong.Verdicts[1].Network)
+	assert.Equal(t, "Different", string(wrong.Verdicts[1].Kind))
+	require.True(t, SetCondition(&conditions, wrong))
+	require.Len(t, conditions, 1)
+	assert.Equal(t, metav1.Condition{
+		Type: "GuestNetworkConfigured", Status: metav1.ConditionFalse, Reason: "AddressesDiffer", ObservedGeneration: 2,
+		Message:            "differ from what was asked: external (eth1 (" + vm.Spec.Template.Spec.Domain.Devices.Interfaces[1].MacAddress + ") has 192.168.0.77, not 192.168.0.200)",
+		LastTransitionTime: conditions[0].LastTransitionTime,
+	}, conditions[0])
+	since := metav1.NewTime(conditions[0].LastTransitionTime.Add(-time.Hour))
+	conditions[0].LastTransitionTime = since
+
+	// The next reconcile sees the same report: nothing to write.
+	again, err := Reconcile(askedIPConfigs(), vm, runningVMI(vm, "192.168.0.77", "fe80::1"), nil)
+	require.NoError(t, err)
+	assert.False(t, SetCondition(&conditions, again))
+	assert.Equal(t, since, conditions[0].LastTransitionTime)
+
+	// The guest is fixed: the condition turns True, at a new time.
+	fixed, err := Reconcile(askedIPConfigs(), vm, runningVMI(vm, "192.168.0.200", "fe80::1"), nil)
+	require.NoError(t, err)
+	assert.True(t, SetCondition(&conditions, fixed))
+	assert.Equal(t, metav1.ConditionTrue, conditions[0].Status)
+	assert.Equal(t, "AsAsked", conditions[0].Reason)
+	assert.NotEqual(t, since, conditions[0].LastTransitionTime)
+}
+
+func TestConditionWithoutGuestAgent(t *testing.T) {
+	first, err := Reconcile(askedIPConfigs(), newVM(), nil, nil)
+	require.NoError(t, err)
+	vmi := runningVMI(first.VM, "192.168.0.200")
+	for i := range vmi.Status.Interfaces {
+		vmi.Status.Interfaces[i].InfoSource = "domain"
+		vmi.Status.Interfaces[i].InterfaceName = ""
+	}
+	out, err := Reconcile(askedIPConfigs(), first.VM, vmi, nil)
+	require.NoError(t, err)
+	require.NotNil(t, out.Condition)
+	assert.Equal(t, metav1.ConditionUnknown, out.Condition.Status)
+	assert.Equal(t, "GuestAgentUnavailable", out.Condition.Reason)
 }
