@@ -30,6 +30,7 @@ import (
 	"github.com/guestnet/guestnet/macresolve"
 	"github.com/guestnet/guestnet/multus"
 	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/guestcheck"
 	"github.com/guestnet/guestnet/netconfig/netplan"
 	"github.com/guestnet/guestnet/netconfig/vmspec"
 )
@@ -44,6 +45,7 @@ var packages = map[string]string{
 	"macresolve": "../../macresolve",
 	"cloudinit":  "../../cloudinit",
 	"vmspec":     "../../netconfig/vmspec",
+	"guestcheck": "../../netconfig/guestcheck",
 }
 
 // Goroutines and rounds: every goroutine makes every call rounds times,
@@ -87,6 +89,8 @@ type inputs struct {
 	invalid          *netconfig.ValidationError
 	warnings         []netconfig.Warning
 	seed             cloudinit.Seed
+	res              netconfig.Result // Build's, for Explain and Verify
+	verdicts         []guestcheck.Verdict
 }
 
 func metric(m uint32) *uint32 { return &m }
@@ -192,6 +196,9 @@ func newInputs(t *testing.T) *inputs {
 	res, err := netconfig.Build(in.spec, netconfig.WithNetworkStatus(in.statusResolver), netconfig.WithMACResolver(in.chain))
 	require.NoError(t, err)
 	in.cfg, in.netplanDoc, in.warnings = res.Config, res.YAML, res.Warnings
+	in.res = res
+	in.verdicts = guestcheck.Verify(res, in.vmi.Status.Interfaces)
+	require.NotEmpty(t, in.verdicts)
 	require.NotEmpty(t, in.warnings)
 	in.networkData = res.YAML
 	in.networkDataJSON, err = cloudinit.NetworkDataJSON(res.Config)
@@ -231,6 +238,20 @@ type snapshot struct {
 	warnings        []netconfig.Warning
 	seed            cloudinit.Seed
 	route           netconfig.Route
+	interfaces      []netconfig.Interface
+	verdicts        []guestcheck.Verdict
+}
+
+// cloneInterfaces is a deep copy of ifaces.
+func cloneInterfaces(ifaces []netconfig.Interface) []netconfig.Interface {
+	out := slices.Clone(ifaces)
+	for i := range out {
+		if out[i].Status != nil {
+			st := out[i].Status.Clone()
+			out[i].Status = &st
+		}
+	}
+	return out
 }
 
 func (in *inputs) snapshot() snapshot {
@@ -262,6 +283,8 @@ func (in *inputs) snapshot() snapshot {
 		warnings:     slices.Clone(in.warnings),
 		seed:         cloudinit.Seed{MetaData: bytes.Clone(in.seed.MetaData), UserData: bytes.Clone(in.seed.UserData), NetworkConfig: bytes.Clone(in.seed.NetworkConfig)},
 		route:        netconfig.Route{To: in.route.To, Via: in.route.Via, Metric: metric(*in.route.Metric)},
+		interfaces:   cloneInterfaces(in.res.Interfaces),
+		verdicts:     slices.Clone(in.verdicts),
 	}
 }
 
@@ -487,6 +510,11 @@ func calls(in *inputs) []call {
 		{[]string{"multus.DefaultNetworkAnnotation"}, func() any { s, err := multus.DefaultNetworkAnnotation(in.spec); return []any{s, errText(err)} }},
 		{[]string{"vmspec.FromVM"}, func() any { s, err := vmspec.FromVM(in.vm, in.asked); return []any{s, errText(err)} }},
 		{[]string{"vmspec.FromVMI"}, func() any { s, err := vmspec.FromVMI(in.vmi, in.asked); return []any{s, errText(err)} }},
+		{[]string{"netconfig.Explain"}, func() any { return netconfig.Explain(in.spec, in.res) }},
+
+		// guestcheck
+		{[]string{"guestcheck.Verify"}, func() any { return guestcheck.Verify(in.res, in.vmi.Status.Interfaces) }},
+		{[]string{"guestcheck.Condition"}, func() any { return guestcheck.Condition(in.verdicts, 3) }},
 		{[]string{"multus.PodInterfaceName", "multus.OrdinalInterfaceName"}, func() any {
 			return []string{multus.PodInterfaceName("external"), multus.OrdinalInterfaceName(2)}
 		}},
