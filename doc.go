@@ -11,6 +11,10 @@
 //   - netconfig/vmspec: a netconfig.Spec derived from a VirtualMachine or
 //     VirtualMachineInstance (networks, bindings, MACs, order, namespace),
 //     with the IP configs a caller asks by network name laid over it;
+//   - netconfig/guestcheck: after boot, whether the guest took the config,
+//     judged network by network from the VirtualMachineInstance's
+//     status.interfaces (the guest agent's report), and a metav1.Condition
+//     that sums the verdicts up;
 //   - multus: the Multus network-status annotation as a status resolver
 //     (StatusIndex), and the networks annotation built from the same specs;
 //   - macresolve: where guest MACs come from (a VirtualMachine's template,
@@ -19,7 +23,8 @@
 //   - cloudinit: network data into a VirtualMachine or
 //     VirtualMachineInstance (inline, or as a Secret), ConfigDrive's
 //     network_data.json, and NoCloud seeds;
-//   - examples/render: a CLI that renders a spec file;
+//   - examples/render: a CLI that renders a spec file, explains what it
+//     configures (--explain) and checks a running VMI (--verify);
 //   - examples/reconcile: a controller's reconcile step, end to end.
 //
 // Packages under internal/ hold what no user should import: the render
