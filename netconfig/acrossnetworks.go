@@ -118,8 +118,10 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			v.add(field.Invalid(v.path(i), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
 		}
 		c := p.ip
-		if p.Role == RolePod && c.Mode == ModeDHCP {
-			podDHCP4, podDHCP6 = true, c.DHCP6
+		if p.Role == RolePod {
+			v4, v6 := c.familyModes()
+			podDHCP4 = v4 == ModeDHCP
+			podDHCP6 = c.IPv6Mode == "" && v4 == ModeDHCP && c.DHCP6 || c.IPv6Mode == ModeDHCP || v6 == ModeSLAAC
 		}
 		for j, a := range c.Addresses {
 			if a.IsValid() {
@@ -128,7 +130,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
 		for j, gw := range c.Gateways {
-			if c.Mode != ModeStatic || !gw.IsValid() || gw.Is4() && gw4 || gw.Is6() && gw6 {
+			if !gw.IsValid() || c.modeOf(gw) != ModeStatic || gw.Is4() && gw4 || gw.Is6() && gw6 {
 				continue
 			}
 			gw4, gw6 = gw4 || gw.Is4(), gw6 || gw.Is6()

@@ -37,7 +37,14 @@ func ethernet(p plan, style DefaultRouteStyle, t *texts) netplan.Ethernet {
 		e.SetName = p.Name
 	}
 	e.DHCP4 = c.Mode == ModeDHCP
-	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6
+	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6 || c.IPv6Mode == ModeDHCP
+	if c.IPv6Mode != "" && c.IPv6Mode != ModeDHCP {
+		// SLAAC turns router advertisements on; a static or absent IPv6
+		// turns them off, so that the NIC has the IPv6 addresses asked
+		// for and no other. DHCPv6 leaves them on, as it needs them.
+		ra := c.IPv6Mode == ModeSLAAC
+		e.AcceptRA = &ra
+	}
 	e.Addresses = textList(t, c.Addresses)
 
 	// The gateways' default routes come first, then the routes in their
