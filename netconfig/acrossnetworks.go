@@ -143,6 +143,11 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 				addDefault(defaultRoute{p.Network, i, true, j, r.Via, effectiveMetric(r.Via.Is4(), r.Metric), p.Role == RolePod})
 			}
 		}
+		if c.IPv6Mode == ModeSLAAC || c.IPv6Mode == ModeNone {
+			v.warn(WarningAcceptRANotPortable, p.Network, fieldText(v.root, i, ".ipConfig.ipv6Mode"), fmt.Sprintf(
+				"ipv6Mode %s is written as netplan's accept-ra: %t, which only guests that render with netplan apply: cloud-init 22.4's networkd renderer drops it, "+
+					"its eni renderer writes no IPv6 stanza for it, and its sysconfig renderer writes no IPV6INIT; there router advertisements are left to the guest's default", c.IPv6Mode, c.IPv6Mode == ModeSLAAC))
+		}
 		if metrics && v.style == DefaultRoutePortable {
 			v.warn(WarningRouteMetricDropped, p.Network, fieldText(v.root, i, ".ipConfig.routes"),
 				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")

@@ -38,10 +38,12 @@ func ethernet(p plan, style DefaultRouteStyle, t *texts) netplan.Ethernet {
 	}
 	e.DHCP4 = c.Mode == ModeDHCP
 	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6 || c.IPv6Mode == ModeDHCP
-	if c.IPv6Mode != "" && c.IPv6Mode != ModeDHCP {
-		// SLAAC turns router advertisements on; a static or absent IPv6
-		// turns them off, so that the NIC has the IPv6 addresses asked
-		// for and no other. DHCPv6 leaves them on, as it needs them.
+	if c.IPv6Mode == ModeSLAAC || c.IPv6Mode == ModeNone {
+		// SLAAC turns router advertisements on, none off. Static IPv6
+		// leaves them to the guest, as KubeVirt's own network data does
+		// (cloud-init's sysconfig renderer turns them off beside a static
+		// IPv6 address, the others leave them on), and so does DHCPv6,
+		// which needs them.
 		ra := c.IPv6Mode == ModeSLAAC
 		e.AcceptRA = &ra
 	}
