@@ -58,6 +58,7 @@ func TestExamples(t *testing.T) {
 		{name: "dual-stack", args: []string{"--spec", specs + "dual-stack.yaml", "--network-status", specs + "network-status.json", "--vmi", specs + "vmi.yaml"}},
 		{name: "dual-stack-netplan-routes", args: []string{"--spec", specs + "dual-stack.yaml", "--network-status", specs + "network-status.json", "--vmi", specs + "vmi.yaml", "--default-route=netplan"}},
 		{name: "dual-stack-spec-only", args: []string{"--spec", specs + "dual-stack.yaml"}},
+		{name: "masquerade-dual-stack", args: []string{"--spec", specs + "masquerade-dual-stack.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
