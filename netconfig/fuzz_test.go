@@ -53,7 +53,8 @@ const (
 // Result, res.Interfaces holds one entry per network (guest name ethN at
 // position N) consistent with the ethernets entries (matched by a MAC a NIC
 // can have, or by name with no match), the pod network never has
-// addresses, a NIC is warned of (EphemeralMAC) exactly when it is matched
+// addresses but the static IPv6 ones of a masquerade pod network with
+// ipv6Mode static, a NIC is warned of (EphemeralMAC) exactly when it is matched
 // by a MAC from the VMI status or the network status, and the Result
 // shares no memory with the spec.
 func FuzzBuild(f *testing.F) {
