@@ -115,7 +115,10 @@ const (
 // option, which needs net-tools in the guest and was seen not to apply in
 // a booted Debian 12 ifupdown guest. cloud-init's "gateway" key would give
 // eni its gateway option but loses the IPv6 default route on sysconfig, and
-// cloudbase-init reads only routes, so routes it is.
+// cloudbase-init reads only routes, so routes it is. An ipv6_slaac
+// network becomes SLAAC on eni (inet6 auto) and sysconfig
+// (IPV6_AUTOCONF=yes), where the netplan path's accept-ra does not
+// arrive; netplan gets dhcp6: true for it, and networkd nothing.
 //
 // Every entry must be matched by MAC address: ConfigDrive links are found
 // by MAC, so an entry matched by name only (netconfig's fallback when no
