@@ -38,7 +38,7 @@ func TestNICNetworks(t *testing.T) {
 		{
 			name:   "SLAAC secondary: restricted DHCP and router advertisements for its prefix",
 			nic:    NIC{Kind: NetSLAAC, Subnet: prefix("10.0.5.0/24"), Prefix6: prefix("fd00:5::/64")},
-			netdev: "user,id=n,restrict=on,ipv6=on,ipv6-net=fd00:5::/64,net=10.0.5.0/24,host=10.0.5.2,dns=10.0.5.3,dhcpstart=10.0.5.15",
+			netdev: "user,id=n,restrict=on,ipv4=on,ipv6=on,ipv6-net=fd00:5::/64,net=10.0.5.0/24,host=10.0.5.2,dns=10.0.5.3,dhcpstart=10.0.5.15",
 			lease:  "10.0.5.15", router: "invalid IP",
 		},
 		{

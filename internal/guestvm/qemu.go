@@ -111,7 +111,7 @@ func (n NIC) netdev(id string, hub int) string {
 			restrict = "on"
 		}
 		if n.Kind == NetSLAAC {
-			ipv6 = "ipv6=on,ipv6-net=" + n.Prefix6.String()
+			ipv6 = "ipv4=on,ipv6=on,ipv6-net=" + n.Prefix6.String() // ipv6=on alone turns IPv4 off
 		}
 		s := n.subnet()
 		return fmt.Sprintf("user,id=%s,restrict=%s,%s,net=%s,host=%s,dns=%s,dhcpstart=%s",

@@ -411,7 +411,12 @@ func scenarios() []scenario {
 				{StaticIPv6, "default", all("applied")},
 				{DefaultRouteIPv6, "default", all("applied")},
 			},
-			defaultRoutes: map[string][]string{},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
+				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
+				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+			},
 		},
 		{
 			name: "ipv6-modes",
