@@ -461,9 +461,14 @@ func scenarios() []scenario {
 				{SLAAC, "dyn", [...]string{"applied", "applied", "applied", "applied", "-"}},
 				{MACRename, "v4only", [...]string{"applied", "applied", "applied", "applied", "-"}},
 				{SecondaryDHCP4, "v4only", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{IPv6Off, "v4only", [...]string{"applied", "applied", "applied", "applied", "-"}},
+				{IPv6Off, "v4only", [...]string{"applied", "wrong (SLAAC address fd00:7::ff:fe00:4/64)", "wrong (SLAAC address fd00:7::ff:fe00:4/64)", "wrong (SLAAC address fd00:7::ff:fe00:4/64)", "-"}},
 			},
-			defaultRoutes: map[string][]string{},
+			defaultRoutes: map[string][]string{
+				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fe80::2 dev eth2 metric 100 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra"},
+				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
+				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
+				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fe80::2 dev eth3 metric 1024 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra"},
+			},
 		},
 		{
 			name:          "pin-macs",
