@@ -144,9 +144,13 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			}
 		}
 		if c.IPv6Mode == ModeSLAAC || c.IPv6Mode == ModeNone {
+			effect := "SLAAC there rests on the guest's default (booted Debian 12 guests with networkd or ifupdown accepted router advertisements by default)"
+			if c.IPv6Mode == ModeNone {
+				effect = "there the NIC still takes SLAAC addresses where the network sends router advertisements (as booted Debian 12 guests with networkd or ifupdown did)"
+			}
 			v.warn(WarningAcceptRANotPortable, p.Network, fieldText(v.root, i, ".ipConfig.ipv6Mode"), fmt.Sprintf(
-				"ipv6Mode %s is written as netplan's accept-ra: %t, which only guests that render with netplan apply: cloud-init 22.4's networkd renderer drops it, "+
-					"its eni renderer writes no IPv6 stanza for it, and its sysconfig renderer writes no IPV6INIT; there router advertisements are left to the guest's default", c.IPv6Mode, c.IPv6Mode == ModeSLAAC))
+				"ipv6Mode %s is written as netplan's accept-ra: %t, which cloud-init 22.4 passes on only to netplan; "+
+					"its networkd, eni and sysconfig renderers drop it or write it where it has no effect, so %s", c.IPv6Mode, c.IPv6Mode == ModeSLAAC, effect))
 		}
 		if metrics && v.style == DefaultRoutePortable {
 			v.warn(WarningRouteMetricDropped, p.Network, fieldText(v.root, i, ".ipConfig.routes"),

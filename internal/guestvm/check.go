@@ -70,8 +70,8 @@ var ConstructInfo = []struct {
 	{MTU, "`mtu`"},
 	{Nameservers, "`nameservers.addresses`"},
 	{SearchDomains, "`nameservers.search`"},
-	{SLAAC, "`ipv6Mode: slaac`: `accept-ra: true`, SLAAC addresses from router advertisements (`AcceptRANotPortable`)"},
-	{IPv6Off, "`ipv6Mode: none`: `accept-ra: false`, no SLAAC address though the network sends router advertisements (`AcceptRANotPortable`)"},
+	{SLAAC, "`ipv6Mode: slaac` (`accept-ra: true`, which only netplan gets; elsewhere the guest's default): SLAAC addresses (`AcceptRANotPortable`)"},
+	{IPv6Off, "`ipv6Mode: none` (`accept-ra: false`, which only netplan gets): no SLAAC address though the network sends router advertisements (`AcceptRANotPortable`)"},
 }
 
 // Fact is the outcome of one construct for one network in one guest.

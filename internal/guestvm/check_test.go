@@ -68,8 +68,8 @@ func TestJudge(t *testing.T) {
 			facts: []string{"mac-rename/default: applied", "pod-dhcp4/default: applied", "pod-default-route/default: applied"},
 		},
 		{
-			name: "SLAAC: an address of the announced prefix",
-			want: Want{Network: "lab", MAC: mac("02:00:00:00:00:02"), Name: "eth1", Match: netconfig.MatchMAC, IPv6Mode: netconfig.ModeSLAAC, RAPrefix: prefix("fd00:5::/64")},
+			name:  "SLAAC: an address of the announced prefix",
+			want:  Want{Network: "lab", MAC: mac("02:00:00:00:00:02"), Name: "eth1", Match: netconfig.MatchMAC, IPv6Mode: netconfig.ModeSLAAC, RAPrefix: prefix("fd00:5::/64")},
 			guest: Guest{Links: []Link{link("eth1", "02:00:00:00:00:02", 1500, "fd00:5::ff:fe00:2/64", "fe80::ff:fe00:2/64")}},
 			facts: []string{"mac-rename/lab: applied", "slaac/lab: applied"},
 		},

@@ -3,6 +3,7 @@ package guestvm
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -295,11 +296,17 @@ func parseRoutes(s string, v6 bool) ([]Route, error) {
 		}
 		hops := []struct{ gateway, dev string }{{r.Gateway, r.Dev}}
 		if len(r.Nexthops) > 0 {
-			// One route per next hop, in the kernel's order.
+			// One route per next hop, sorted: the next hops of a
+			// multipath route are a set, which the kernel lists in the
+			// order they were added (two boots of one networkd guest
+			// listed them differently).
 			hops = hops[:0]
 			for _, h := range r.Nexthops {
 				hops = append(hops, struct{ gateway, dev string }{h.Gateway, h.Dev})
 			}
+			slices.SortFunc(hops, func(a, b struct{ gateway, dev string }) int {
+				return cmp.Or(cmp.Compare(a.dev, b.dev), cmp.Compare(a.gateway, b.gateway))
+			})
 		}
 		for _, h := range hops {
 			route := Route{Dst: dst, Dev: h.dev, Metric: r.Metric, Protocol: r.Protocol}

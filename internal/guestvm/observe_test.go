@@ -103,9 +103,9 @@ func TestParseRoutes(t *testing.T) {
 	multipath, err := parseRoutes(`[{"dst":"default","protocol":"ra","metric":1024,"flags":[],"nexthops":[{"gateway":"fe80::2","dev":"eth3","weight":1,"flags":[]},{"gateway":"fe80::2","dev":"eth1","weight":1,"flags":[]}]}]`, true)
 	require.NoError(t, err)
 	assert.Equal(t, []Route{
-		{Dst: prefix("::/0"), Gateway: ip("fe80::2"), Dev: "eth3", Metric: 1024, Protocol: "ra"},
 		{Dst: prefix("::/0"), Gateway: ip("fe80::2"), Dev: "eth1", Metric: 1024, Protocol: "ra"},
-	}, multipath, "a multipath route is one route per next hop")
+		{Dst: prefix("::/0"), Gateway: ip("fe80::2"), Dev: "eth3", Metric: 1024, Protocol: "ra"},
+	}, multipath, "a multipath route is one route per next hop, sorted")
 	for _, bad := range []string{`{`, `[{"dst":"nope"}]`, `[{"dst":"10.0.0.0/33"}]`, `[{"dst":"default","gateway":"x"}]`, `[{"dst":"default","nexthops":[{"gateway":"x"}]}]`} {
 		_, err := parseRoutes(bad, false)
 		assert.Error(t, err, bad)

@@ -467,7 +467,7 @@ func scenarios() []scenario {
 				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fe80::2 dev eth2 metric 100 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra"},
 				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
 				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
-				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fe80::2 dev eth3 metric 1024 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra"},
+				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
 			},
 		},
 		{
