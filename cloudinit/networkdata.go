@@ -67,6 +67,9 @@ const (
 	typeIPv6     = "ipv6"
 	typeIPv4DHCP = "ipv4_dhcp"
 	typeIPv6DHCP = "ipv6_dhcp"
+	// typeIPv6SLAAC is an IPv6 network addressed by router advertisements,
+	// which cloud-init reads as its ipv6_slaac subnet.
+	typeIPv6SLAAC = "ipv6_slaac"
 )
 
 // NetworkDataJSON renders cfg, a netplan v2 config such as netconfig.Build's
@@ -82,7 +85,10 @@ const (
 //   - one network per address ("ipv4" or "ipv6", with "ip_address" and
 //     "netmask", the IPv6 one written as a mask such as
 //     "ffff:ffff:ffff:ffff::" as Nova writes it) and per DHCP family
-//     ("ipv4_dhcp", "ipv6_dhcp"), static networks first, in address order;
+//     ("ipv4_dhcp", "ipv6_dhcp"), static networks first, in address order,
+//     then an "ipv6_slaac" network for accept-ra: true, so that one link
+//     carries each family its own way (DHCPv4 beside a static IPv6
+//     address, static IPv4 beside DHCPv6 or SLAAC);
 //     networks are numbered "network0", "network1", ... through the document;
 //   - routes, gateway4/gateway6 and routes to "default", "0.0.0.0/0" or
 //     "::/0" included, as "routes" of the link's first static network of
@@ -109,14 +115,20 @@ const (
 // option, which needs net-tools in the guest and was seen not to apply in
 // a booted Debian 12 ifupdown guest. cloud-init's "gateway" key would give
 // eni its gateway option but loses the IPv6 default route on sysconfig, and
-// cloudbase-init reads only routes, so routes it is.
+// cloudbase-init reads only routes, so routes it is. An ipv6_slaac
+// network becomes SLAAC on eni (inet6 auto) and sysconfig
+// (IPV6_AUTOCONF=yes), where the netplan path's accept-ra does not
+// arrive; netplan gets dhcp6: true for it, and networkd nothing.
 //
 // Every entry must be matched by MAC address: ConfigDrive links are found
 // by MAC, so an entry matched by name only (netconfig's fallback when no
 // MAC is known) is an error, as are a match.name (which network_data.json
 // cannot express), a version other than 2, values that do not parse, text
-// that is not valid UTF-8 (which JSON cannot carry), and a
-// route or gateway whose family has no static address on its interface.
+// that is not valid UTF-8 (which JSON cannot carry), a
+// route or gateway whose family has no static address on its interface,
+// accept-ra: true beside a static IPv6 address (cloud-init turns router
+// advertisements off on such a link) and accept-ra: false without one
+// (network_data.json has no form for it).
 // Every problem is reported, in one *netconfig.ValidationError whose
 // Errors are *field.Error values with their paths, such as
 // network.ethernets[eth1].match.macaddress; errors.As finds the first. The
@@ -306,6 +318,22 @@ func linkOf(path *field.Path, name string, e netplan.Ethernet) (ndLink, []ndNetw
 	}
 	if e.DHCP6 {
 		networks = append(networks, ndNetwork{Type: typeIPv6DHCP, Link: name})
+	}
+	if ra := e.AcceptRA; ra != nil {
+		// cloud-init turns router advertisements off on a link with a
+		// static IPv6 network and on on one with ipv6_dhcp; SLAAC is the
+		// ipv6_slaac network, and off needs a static IPv6 network.
+		static6 := slices.ContainsFunc(statics, func(s staticNet) bool { return s.prefix.Addr().Is6() })
+		switch {
+		case *ra && static6:
+			errs = append(errs, field.Invalid(path.Child("accept-ra"), true,
+				"cloud-init turns router advertisements off on a link with a static IPv6 network, so network_data.json cannot carry SLAAC beside a static IPv6 address"))
+		case *ra:
+			networks = append(networks, ndNetwork{Type: typeIPv6SLAAC, Link: name})
+		case !static6:
+			errs = append(errs, field.Invalid(path.Child("accept-ra"), false,
+				"network_data.json has no way to turn router advertisements off on a link without a static IPv6 address (cloud-init does so only beside one); use a NoCloud volume, or leave IPv6 to the guest's default"))
+		}
 	}
 
 	if ns := e.Nameservers; ns != nil && len(ns.Addresses)+len(ns.Search) > 0 {

@@ -128,6 +128,7 @@ func indent(t *testing.T, b []byte) string {
 
 func TestNetworkDataJSON(t *testing.T) {
 	mac := &netplan.Match{MACAddress: "02:00:00:00:00:02"}
+	yes, no := true, false
 	cfg := func(e netplan.Ethernet) netplan.Config {
 		return netplan.Config{Network: netplan.Network{Version: 2, Ethernets: map[string]netplan.Ethernet{"eth1": e}}}
 	}
@@ -218,6 +219,54 @@ func TestNetworkDataJSON(t *testing.T) {
 			}`,
 		},
 		{
+			// KubeVirt's masquerade dual-stack (tests/libnet/cloudinit/cloudinit.go,
+			// CreateDefaultCloudInitNetworkData): DHCPv4 beside a static IPv6 address.
+			name: "DHCPv4 beside a static IPv6 address and its default route",
+			cfg:  cfg(netplan.Ethernet{Match: mac, DHCP4: true, Addresses: []string{"fd10:0:2::2/120"}, Gateway6: "fd10:0:2::1"}),
+			want: `{
+				"links": [{"id": "eth1", "type": "phy", "ethernet_mac_address": "02:00:00:00:00:02"}],
+				"networks": [
+					{"id": "network0", "type": "ipv6", "link": "eth1", "ip_address": "fd10:0:2::2", "netmask": "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ff00",
+					 "routes": [{"network": "::", "netmask": "::", "gateway": "fd10:0:2::1"}]},
+					{"id": "network1", "type": "ipv4_dhcp", "link": "eth1"}
+				],
+				"services": []
+			}`,
+		},
+		{
+			name: "static IPv4 beside SLAAC (accept-ra: true)",
+			cfg:  cfg(netplan.Ethernet{Match: mac, Addresses: []string{"10.0.0.5/24"}, AcceptRA: &yes}),
+			want: `{
+				"links": [{"id": "eth1", "type": "phy", "ethernet_mac_address": "02:00:00:00:00:02"}],
+				"networks": [
+					{"id": "network0", "type": "ipv4", "link": "eth1", "ip_address": "10.0.0.5", "netmask": "255.255.255.0"},
+					{"id": "network1", "type": "ipv6_slaac", "link": "eth1"}
+				],
+				"services": []
+			}`,
+		},
+		{
+			name: "static IPv4 beside DHCPv6",
+			cfg:  cfg(netplan.Ethernet{Match: mac, Addresses: []string{"10.0.0.5/24"}, DHCP6: true}),
+			want: `{
+				"links": [{"id": "eth1", "type": "phy", "ethernet_mac_address": "02:00:00:00:00:02"}],
+				"networks": [
+					{"id": "network0", "type": "ipv4", "link": "eth1", "ip_address": "10.0.0.5", "netmask": "255.255.255.0"},
+					{"id": "network1", "type": "ipv6_dhcp", "link": "eth1"}
+				],
+				"services": []
+			}`,
+		},
+		{
+			name: "accept-ra: false beside a static IPv6 address, which turns router advertisements off anyway",
+			cfg:  cfg(netplan.Ethernet{Match: mac, Addresses: []string{"fd00::5/64"}, AcceptRA: &no}),
+			want: `{
+				"links": [{"id": "eth1", "type": "phy", "ethernet_mac_address": "02:00:00:00:00:02"}],
+				"networks": [{"id": "network0", "type": "ipv6", "link": "eth1", "ip_address": "fd00::5", "netmask": "ffff:ffff:ffff:ffff::"}],
+				"services": []
+			}`,
+		},
+		{
 			name: "links are sorted by id and networks numbered through the document",
 			cfg: netplan.Config{Network: netplan.Network{Version: 2, Ethernets: map[string]netplan.Ethernet{
 				"eth10": {Match: &netplan.Match{MACAddress: "02:00:00:00:00:10"}, DHCP4: true},
@@ -270,6 +319,7 @@ func deepCopyConfig(t *testing.T, c netplan.Config) netplan.Config {
 
 func TestNetworkDataJSONErrors(t *testing.T) {
 	mac := &netplan.Match{MACAddress: "02:00:00:00:00:02"}
+	yes, no := true, false
 	cfg := func(e netplan.Ethernet) netplan.Config {
 		return netplan.Config{Network: netplan.Network{Version: 2, Ethernets: map[string]netplan.Ethernet{"eth1": e}}}
 	}
@@ -347,6 +397,16 @@ func TestNetworkDataJSONErrors(t *testing.T) {
 			name: "an IPv6 route on an IPv4-only interface",
 			cfg:  cfg(netplan.Ethernet{Match: mac, Addresses: []string{"10.0.0.5/24"}, DHCP6: true, Routes: []netplan.Route{{To: "fd00:1::/48", Via: "fe80::1"}}}),
 			want: []string{"network.ethernets[eth1].routes[0]", "no static IPv6 address"},
+		},
+		{
+			name: "SLAAC beside a static IPv6 address",
+			cfg:  cfg(netplan.Ethernet{Match: mac, Addresses: []string{"fd00::5/64"}, AcceptRA: &yes}),
+			want: []string{"network.ethernets[eth1].accept-ra", "cannot carry SLAAC beside a static IPv6 address"},
+		},
+		{
+			name: "router advertisements off without a static IPv6 address",
+			cfg:  cfg(netplan.Ethernet{Match: mac, DHCP4: true, AcceptRA: &no}),
+			want: []string{"network.ethernets[eth1].accept-ra", "no way to turn router advertisements off"},
 		},
 		{
 			name: "nameservers on a link with no network",

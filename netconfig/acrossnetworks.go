@@ -118,8 +118,10 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			v.add(field.Invalid(v.path(i), p.Name, "the guest interface name is not a valid Linux interface name (1 to 15 bytes, no '/', ':' or white space)"))
 		}
 		c := p.ip
-		if p.Role == RolePod && c.Mode == ModeDHCP {
-			podDHCP4, podDHCP6 = true, c.DHCP6
+		if p.Role == RolePod {
+			v4, v6 := c.familyModes()
+			podDHCP4 = v4 == ModeDHCP
+			podDHCP6 = c.IPv6Mode == "" && v4 == ModeDHCP && c.DHCP6 || c.IPv6Mode == ModeDHCP || v6 == ModeSLAAC
 		}
 		for j, a := range c.Addresses {
 			if a.IsValid() {
@@ -128,7 +130,7 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 		}
 		var gw4, gw6 bool // only the first gateway of a family counts; gateways reports the rest
 		for j, gw := range c.Gateways {
-			if c.Mode != ModeStatic || !gw.IsValid() || gw.Is4() && gw4 || gw.Is6() && gw6 {
+			if !gw.IsValid() || c.modeOf(gw) != ModeStatic || gw.Is4() && gw4 || gw.Is6() && gw6 {
 				continue
 			}
 			gw4, gw6 = gw4 || gw.Is4(), gw6 || gw.Is6()
@@ -140,6 +142,15 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			if r.IsDefault() && r.Via.IsValid() {
 				addDefault(defaultRoute{p.Network, i, true, j, r.Via, effectiveMetric(r.Via.Is4(), r.Metric), p.Role == RolePod})
 			}
+		}
+		if c.IPv6Mode == ModeSLAAC || c.IPv6Mode == ModeNone {
+			effect := "SLAAC there rests on the guest's default (booted Debian 12 guests with networkd or ifupdown accepted router advertisements by default)"
+			if c.IPv6Mode == ModeNone {
+				effect = "there the NIC still takes SLAAC addresses where the network sends router advertisements (as booted Debian 12 guests with networkd or ifupdown did)"
+			}
+			v.warn(WarningAcceptRANotPortable, p.Network, fieldText(v.root, i, ".ipConfig.ipv6Mode"), fmt.Sprintf(
+				"ipv6Mode %s is written as netplan's accept-ra: %t, which cloud-init 22.4 passes on only to netplan; "+
+					"its networkd, eni and sysconfig renderers drop it or write it where it has no effect, so %s", c.IPv6Mode, c.IPv6Mode == ModeSLAAC, effect))
 		}
 		if metrics && v.style == DefaultRoutePortable {
 			v.warn(WarningRouteMetricDropped, p.Network, fieldText(v.root, i, ".ipConfig.routes"),

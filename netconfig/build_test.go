@@ -51,6 +51,25 @@ func dualStackSpec() netconfig.Spec {
 	}}
 }
 
+// familyModesSpec is a VM whose NICs address each family their own way:
+// the pod network as KubeVirt's masquerade dual-stack (DHCPv4, static
+// fd10:0:2::2/120 via fd10:0:2::1), a network with static IPv4 and
+// DHCPv6, one with static IPv4 and SLAAC, and one with DHCPv4 and no
+// IPv6.
+func familyModesSpec() netconfig.Spec {
+	return netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade, MAC: netconfig.MustParseMAC("02:00:00:00:00:01"),
+			IPConfig: netconfig.MasqueradeDualStack()},
+		{Name: "storage", Source: netconfig.SourceMultus, NetworkName: "storage-net", Binding: netconfig.BindingBridge, MAC: netconfig.MustParseMAC("02:00:00:00:00:02"),
+			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, IPv6Mode: netconfig.ModeDHCP, Addresses: []netip.Prefix{prefix("10.20.0.10/24")},
+				Routes: []netconfig.Route{{To: prefix("10.30.0.0/16"), Via: ip("10.20.0.254")}}}},
+		{Name: "lab", Source: netconfig.SourceMultus, NetworkName: "lab-net", Binding: netconfig.BindingBridge, MAC: netconfig.MustParseMAC("02:00:00:00:00:03"),
+			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, IPv6Mode: netconfig.ModeSLAAC, Addresses: []netip.Prefix{prefix("172.16.5.20/24")}}},
+		{Name: "mgmt", Source: netconfig.SourceMultus, NetworkName: "mgmt-net", Binding: netconfig.BindingBridge, MAC: netconfig.MustParseMAC("02:00:00:00:00:04"),
+			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP, IPv6Mode: netconfig.ModeNone}},
+	}}
+}
+
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		name string
@@ -60,6 +79,7 @@ func TestGolden(t *testing.T) {
 		{name: "seed", spec: seedSpec()},
 		{name: "dual-stack", spec: dualStackSpec()},
 		{name: "dual-stack-netplan-routes", spec: dualStackSpec(), opts: []netconfig.Option{netconfig.WithDefaultRouteStyle(netconfig.DefaultRouteNetplan)}},
+		{name: "family-modes", spec: familyModesSpec()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

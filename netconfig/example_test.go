@@ -148,6 +148,46 @@ func ExampleResult_parse() {
 	// 02:00:00:00:00:01 true
 }
 
+// A masquerade pod network in a dual-stack cluster: KubeVirt serves the
+// IPv4 address by DHCP, the IPv6 address and its default route come from
+// the guest's config.
+func ExampleMasqueradeDualStack() {
+	spec := netconfig.Spec{Networks: []netconfig.Network{{
+		Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade,
+		MAC: netconfig.MustParseMAC("02:00:00:00:00:01"), IPConfig: netconfig.MasqueradeDualStack(),
+	}}}
+	res, err := netconfig.Build(spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(res.YAML))
+	// Output:
+	// network:
+	//   version: 2
+	//   ethernets:
+	//     eth0:
+	//       match:
+	//         macaddress: "02:00:00:00:00:01"
+	//       set-name: "eth0"
+	//       dhcp4: true
+	//       addresses:
+	//       - "fd10:0:2::2/120"
+	//       gateway6: "fd10:0:2::1"
+}
+
+// A custom pod.vmIPv6NetworkCIDR: the guest's address is the second host
+// of the CIDR, its gateway the first.
+func ExampleMasqueradeIPv6() {
+	addr, gw, err := netconfig.MasqueradeIPv6(netip.MustParsePrefix("fd00:abcd::/64"))
+	fmt.Println(addr, gw, err)
+	_, _, err = netconfig.MasqueradeIPv6(netip.MustParsePrefix("fd00::/127"))
+	fmt.Println(err)
+	// Output:
+	// fd00:abcd::2/64 fd00:abcd::1 <nil>
+	// masquerade IPv6 network fd00::/127: too small: KubeVirt takes the network address, the gateway, the guest address and one more, so at least four addresses (/126 or shorter)
+}
+
 // What Build made of each network: how its NIC is matched, what is
 // written for it, and the warnings about it.
 func ExampleExplain() {

@@ -53,7 +53,8 @@ const (
 // Result, res.Interfaces holds one entry per network (guest name ethN at
 // position N) consistent with the ethernets entries (matched by a MAC a NIC
 // can have, or by name with no match), the pod network never has
-// addresses, a NIC is warned of (EphemeralMAC) exactly when it is matched
+// addresses but the static IPv6 ones of a masquerade pod network with
+// ipv6Mode static, a NIC is warned of (EphemeralMAC) exactly when it is matched
 // by a MAC from the VMI status or the network status, and the Result
 // shares no memory with the spec.
 func FuzzBuild(f *testing.F) {
@@ -111,7 +112,7 @@ func FuzzBuild(f *testing.F) {
 // *ValidationError's field errors all having a path; and what it accepts
 // meets every invariant of FuzzBuild (see checkBuild).
 func FuzzSpecFileBuild(f *testing.F) {
-	for _, name := range []string{"seed.yaml", "seed-list.yaml", "dual-stack.yaml"} {
+	for _, name := range []string{"seed.yaml", "seed-list.yaml", "dual-stack.yaml", "masquerade-dual-stack.yaml"} {
 		data := readExampleSpec(f, name)
 		f.Add(data, uint8(0))
 		f.Add(data, uint8(ctrlNetplan|ctrlStatus|ctrlMACResolver))
@@ -121,6 +122,9 @@ func FuzzSpecFileBuild(f *testing.F) {
 		`{"namespace": "vms", "networks": [{"name": "default", "pod": {}}, {"name": "ext", "multus": {"networkName": "ext-net"}, "ipConfig": {"mode": "dhcp", "dhcp6": true, "mtu": 1280}}]}`,
 		"networks: [{name: a, ipConfig: {mode: static, address: 10.0.0.5/24, routes: [{to: default, via: 10.0.0.1, metric: 0}]}}]",
 		"networks: [{name: \"on\", ipConfig: {mode: dhcp, nameservers: {search: [\"yes\", \"a\\u0085b\", \"x\\ny: z\"]}}}]",
+		"- {name: default, pod: {}, binding: masquerade, ipConfig: {mode: none, ipv6Mode: static, addresses: [\"fd10:0:2::2/120\"], gateways: [\"fd10:0:2::1\"]}}",
+		"- {name: default, pod: {}, binding: bridge, ipConfig: {mode: static, ipv6Mode: static, dhcp6: true, addresses: [10.0.2.2/24, \"fd10:0:2::2/120\"]}}",
+		"networks: [{name: a, multus: {networkName: n}, ipConfig: {mode: slaac, ipv6Mode: none, routes: [{to: \"::/0\", via: \"fe80::1\"}]}}]",
 		"a: &a [*a]",
 		"",
 	} {
@@ -336,7 +340,7 @@ var knownWarnings = map[netconfig.WarningCode]bool{
 	netconfig.WarningNotMultusAttachment: true, netconfig.WarningInterfaceNameFallback: true, netconfig.WarningMACMismatch: true,
 	netconfig.WarningDefaultRouteOverridesPodNetwork: true, netconfig.WarningOverlappingSubnets: true, netconfig.WarningRouteMetricDropped: true,
 	netconfig.WarningTooManyNameservers: true, netconfig.WarningIPConfigIgnored: true, netconfig.WarningNothingConfigured: true,
-	netconfig.WarningEphemeralMAC: true,
+	netconfig.WarningEphemeralMAC: true, netconfig.WarningAcceptRANotPortable: true,
 }
 
 // checkBuild builds spec with opts and checks the invariants that
@@ -404,7 +408,13 @@ func checkBuild(t *testing.T, spec netconfig.Spec, opts ...netconfig.Option) {
 			t.Fatalf("networks[%d]: match %q", i, ifc.Match)
 		}
 		if ifc.Role == netconfig.RolePod {
-			require.Empty(t, e.Addresses, "the pod network got static addresses")
+			// Only static IPv6, and only on a masquerade pod network
+			// with ipv6Mode static (KubeVirt's dual-stack masquerade).
+			n := spec.Networks[i]
+			masq6 := n.Binding == netconfig.BindingMasquerade && n.IPConfig != nil && n.IPConfig.IPv6Mode == netconfig.ModeStatic
+			for _, a := range e.Addresses {
+				require.True(t, masq6 && netip.MustParsePrefix(a).Addr().Is6(), "the pod network got static address %s", a)
+			}
 		}
 	}
 	require.Len(t, res.Config.Network.Ethernets, configured)

@@ -223,6 +223,7 @@ func genArbitrarySpec(t *rapid.T) netconfig.Spec {
 		if rapid.Bool().Draw(t, "hasIPConfig") {
 			c := &netconfig.IPConfig{
 				Mode:      netconfig.Mode(str.Draw(t, "mode")),
+				IPv6Mode:  netconfig.Mode(rapid.OneOf(rapid.SampledFrom([]string{"", "static", "dhcp", "slaac", "none"}), str).Draw(t, "ipv6Mode")),
 				Addresses: rapid.SliceOfN(prefix, 0, 3).Draw(t, "addresses"),
 				Gateways:  rapid.SliceOfN(addr, 0, 3).Draw(t, "gateways"),
 				DHCP6:     rapid.Bool().Draw(t, "dhcp6"),

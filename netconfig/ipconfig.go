@@ -26,48 +26,114 @@ const (
 	defaultMetric6 = 1024
 )
 
-// ipConfig checks the IP config c of network i, named network, of role r.
-func (v *validator) ipConfig(i int, network string, c *IPConfig, r Role) {
+// ipConfig checks the IP config c of network n, index i, of role r.
+func (v *validator) ipConfig(i int, n *Network, c *IPConfig, r Role) {
+	modes := []Mode{ModeStatic, ModeDHCP, ModeNone}
 	switch c.Mode {
 	case "":
 		v.add(field.Required(v.ipPath(i, "mode"), "one of static, dhcp or none"))
 	case ModeStatic, ModeDHCP, ModeNone:
+	case ModeSLAAC:
+		v.add(field.Invalid(v.ipPath(i, "mode"), c.Mode, "slaac addresses IPv6 only: set ipv6Mode: slaac, and mode for IPv4"))
 	default:
 		// As a string, which field.Error quotes with %q; a Mode it would
 		// write as JSON, leaving DEL, C1 controls and the like unescaped.
-		v.add(field.NotSupported(v.ipPath(i, "mode"), string(c.Mode), []Mode{ModeStatic, ModeDHCP, ModeNone}))
+		v.add(field.NotSupported(v.ipPath(i, "mode"), string(c.Mode), modes))
+	}
+	split := c.IPv6Mode != ""
+	switch c.IPv6Mode {
+	case "", ModeStatic, ModeDHCP, ModeSLAAC, ModeNone:
+	default:
+		v.add(field.NotSupported(v.ipPath(i, "ipv6Mode"), string(c.IPv6Mode), append(modes, ModeSLAAC)))
 	}
 	if r == RolePod && c.Mode == ModeStatic {
 		v.add(field.Invalid(v.ipPath(i, "mode"), c.Mode, "the pod network never gets static addressing: KubeVirt serves its address by DHCP; static addresses are for Multus networks"))
 	}
+	if r == RolePod && c.IPv6Mode == ModeStatic && n.Binding != BindingMasquerade {
+		v.add(field.Invalid(v.ipPath(i, "ipv6Mode"), c.IPv6Mode, fmt.Sprintf("static IPv6 on the pod network is only for the masquerade binding, not %s: KubeVirt documents it for masquerade, "+
+			"whose guest address and gateway it fixes (fd10:0:2::2/120 via fd10:0:2::1 by default; see MasqueradeDualStack)", bindingName(n.Binding))))
+	}
 
-	static := c.Mode == ModeStatic
-	switch {
-	case static && len(c.Addresses) == 0:
-		v.add(field.Required(v.ipPath(i, "addresses"), "static mode needs at least one address, such as 192.168.0.200/24"))
-	case !static && len(c.Addresses) > 0:
-		v.add(field.Forbidden(v.ipPath(i, "addresses"), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
-	}
-	if !static && len(c.Gateways) > 0 {
-		v.add(field.Forbidden(v.ipPath(i, "gateways"), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
-	}
-	if c.DHCP6 && c.Mode != ModeDHCP {
-		v.add(field.Forbidden(v.ipPath(i, "dhcp6"), "DHCPv6 is only for dhcp mode"))
-	}
-	if c.Mode == ModeNone {
-		if len(c.Routes) > 0 {
+	v4, v6 := c.familyModes()
+	if !split {
+		static := c.Mode == ModeStatic
+		switch {
+		case static && len(c.Addresses) == 0:
+			v.add(field.Required(v.ipPath(i, "addresses"), "static mode needs at least one address, such as 192.168.0.200/24"))
+		case !static && len(c.Addresses) > 0:
+			v.add(field.Forbidden(v.ipPath(i, "addresses"), fmt.Sprintf("addresses are only for static mode, not %s", modeName(c.Mode))))
+		}
+		if !static && len(c.Gateways) > 0 {
+			v.add(field.Forbidden(v.ipPath(i, "gateways"), fmt.Sprintf("gateways are only for static mode, not %s; add a route instead", modeName(c.Mode))))
+		}
+		if c.DHCP6 && c.Mode != ModeDHCP {
+			v.add(field.Forbidden(v.ipPath(i, "dhcp6"), "DHCPv6 is only for dhcp mode"))
+		}
+		if c.Mode == ModeNone && len(c.Routes) > 0 {
 			v.add(field.Forbidden(v.ipPath(i, "routes"), "mode none assigns no address, so no route can go through the interface"))
 		}
-		if len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
-			v.add(field.Forbidden(v.ipPath(i, "nameservers"), "mode none configures no DNS"))
+	} else {
+		v.familyAddresses(i, c)
+		if c.DHCP6 {
+			v.add(field.Forbidden(v.ipPath(i, "dhcp6"), "dhcp6 is for mode dhcp without ipv6Mode; with ipv6Mode set, use ipv6Mode: dhcp"))
 		}
+	}
+	if v4 == ModeNone && v6 == ModeNone && len(c.Nameservers.Addresses)+len(c.Nameservers.Search) > 0 {
+		v.add(field.Forbidden(v.ipPath(i, "nameservers"), "mode none configures no DNS"))
 	}
 
 	subnets := v.addresses(i, c.Addresses)
-	v.gateways(i, c.Gateways, c.Addresses, subnets, static)
-	v.nameservers(i, network, c.Nameservers)
-	v.routes(i, c.Routes, c.Addresses, subnets, static)
+	v.gateways(i, c, subnets)
+	v.nameservers(i, n.Name, c.Nameservers)
+	v.routes(i, c, subnets, split)
 	v.mtu(i, c)
+}
+
+// familyAddresses checks, for an IP config with IPv6Mode set, that the
+// addresses and gateways of each family match its mode.
+func (v *validator) familyAddresses(i int, c *IPConfig) {
+	var have4, have6 bool
+	for j, a := range c.Addresses {
+		if !a.IsValid() {
+			continue // addresses reports it
+		}
+		have4, have6 = have4 || a.Addr().Is4(), have6 || a.Addr().Is6()
+		if m := c.modeOf(a.Addr()); m != ModeStatic {
+			v.add(field.Forbidden(v.ipPath(i, "addresses").Index(j), fmt.Sprintf("%s addresses are only for %s, not %s", family(a.Addr()), familyField(a.Addr(), ModeStatic), familyField(a.Addr(), m))))
+		}
+	}
+	if c.Mode == ModeStatic && !have4 {
+		v.add(field.Required(v.ipPath(i, "addresses"), "mode static needs at least one IPv4 address, such as 192.168.0.200/24"))
+	}
+	if c.IPv6Mode == ModeStatic && !have6 {
+		v.add(field.Required(v.ipPath(i, "addresses"), "ipv6Mode static needs at least one IPv6 address, such as fd10:0:2::2/120"))
+	}
+	for j, gw := range c.Gateways {
+		if m := c.modeOf(gw); gw.IsValid() && m != ModeStatic {
+			v.add(field.Forbidden(v.ipPath(i, "gateways").Index(j), fmt.Sprintf("an %s gateway is only for %s, not %s; add a route instead", family(gw), familyField(gw, ModeStatic), familyField(gw, m))))
+		}
+	}
+}
+
+// familyField names the mode field of ip's family with mode m, for
+// messages: "mode static", "ipv6Mode dhcp".
+func familyField(ip netip.Addr, m Mode) string {
+	name := "mode "
+	if ip.Is6() {
+		name = "ipv6Mode "
+	}
+	if m == "" {
+		return name + "unset"
+	}
+	return name + strings.TrimSuffix(modeName(m), " mode")
+}
+
+// bindingName names a binding for messages.
+func bindingName(b string) string {
+	if b == "" {
+		return "an unset binding"
+	}
+	return strconv.Quote(b)
 }
 
 // addresses checks static addresses and returns the subnets of the valid
@@ -111,15 +177,15 @@ func (v *validator) addresses(i int, addrs []netip.Prefix) []netip.Prefix {
 
 // gateways checks default gateways: at most one per family, each inside a
 // subnet of its family.
-func (v *validator) gateways(i int, gws []netip.Addr, addrs, subnets []netip.Prefix, static bool) {
+func (v *validator) gateways(i int, c *IPConfig, subnets []netip.Prefix) {
 	var have4, have6 bool
-	for j, gw := range gws {
+	for j, gw := range c.Gateways {
 		bad := func(detail string) { v.add(field.Invalid(v.ipPath(i, "gateways").Index(j), gw.String(), detail)) }
 		if !gw.IsValid() {
 			v.add(field.Invalid(v.ipPath(i, "gateways").Index(j), "", "not an IP address"))
 			continue
 		}
-		if msg := nextHopProblem(gw, addrs); msg != "" {
+		if msg := nextHopProblem(gw, c.Addresses); msg != "" {
 			bad(msg)
 			continue
 		}
@@ -129,7 +195,7 @@ func (v *validator) gateways(i int, gws []netip.Addr, addrs, subnets []netip.Pre
 		}
 		have4 = have4 || gw.Is4()
 		have6 = have6 || gw.Is6()
-		if static {
+		if c.modeOf(gw) == ModeStatic {
 			if msg := reachProblem(gw, subnets); msg != "" {
 				bad(msg)
 			}
@@ -170,7 +236,8 @@ func (v *validator) nameservers(i int, network string, ns Nameservers) {
 }
 
 // routes checks extra routes.
-func (v *validator) routes(i int, routes []Route, addrs, subnets []netip.Prefix, static bool) {
+func (v *validator) routes(i int, c *IPConfig, subnets []netip.Prefix, split bool) {
+	routes, addrs := c.Routes, c.Addresses
 	for j, r := range routes {
 		path := func(name string) *field.Path { return v.ipPath(i, "routes").Index(j).Child(name) }
 		toOK := r.To.IsValid()
@@ -195,7 +262,12 @@ func (v *validator) routes(i int, routes []Route, addrs, subnets []netip.Prefix,
 			v.add(field.Invalid(path("via"), r.Via.String(), fmt.Sprintf("an %s next hop for an %s destination", family(r.Via), family(r.To.Addr()))))
 			continue
 		}
-		if static {
+		m := c.modeOf(r.Via)
+		if split && m == ModeNone {
+			v.add(field.Forbidden(path("via"), fmt.Sprintf("%s assigns no %s address, so no %s route can go through the interface", familyField(r.Via, m), family(r.Via), family(r.Via))))
+			continue
+		}
+		if m == ModeStatic {
 			if msg := reachProblem(r.Via, subnets); msg != "" {
 				v.add(field.Invalid(path("via"), r.Via.String(), msg))
 			}
@@ -226,7 +298,7 @@ func (v *validator) mtu(i int, c *IPConfig) {
 		return
 	}
 	min := minMTU
-	ipv6 := c.DHCP6
+	ipv6 := c.DHCP6 || c.IPv6Mode == ModeDHCP || c.IPv6Mode == ModeSLAAC
 	for _, a := range c.Addresses {
 		ipv6 = ipv6 || a.Addr().Is6()
 	}
@@ -337,7 +409,7 @@ func modeName(m Mode) string {
 	switch m {
 	case "":
 		return "an unset mode"
-	case ModeStatic, ModeDHCP, ModeNone:
+	case ModeStatic, ModeDHCP, ModeNone, ModeSLAAC:
 		return string(m) + " mode"
 	}
 	// An unknown mode may hold anything, line breaks included: quoted, it

@@ -112,35 +112,56 @@ type Mode string
 const (
 	// ModeStatic assigns IPConfig.Addresses.
 	ModeStatic Mode = "static"
-	// ModeDHCP runs DHCPv4 (and DHCPv6 when IPConfig.DHCP6 is set).
+	// ModeDHCP runs DHCPv4 (and DHCPv6 when IPConfig.DHCP6 is set); as
+	// IPConfig.IPv6Mode it runs DHCPv6.
 	ModeDHCP Mode = "dhcp"
 	// ModeNone names the NIC and brings its link up (applying the MTU) but
-	// assigns no address.
+	// assigns no address; as IPConfig.IPv6Mode it assigns no IPv6 address.
 	ModeNone Mode = "none"
+	// ModeSLAAC takes IPv6 addresses from router advertisements (netplan's
+	// accept-ra: true). It is only for IPConfig.IPv6Mode.
+	ModeSLAAC Mode = "slaac"
 )
 
 // IPConfig is the IP configuration of one guest NIC.
 type IPConfig struct {
-	// Mode is required.
+	// Mode is required. When IPv6Mode is empty it says how the NIC gets
+	// addresses of both families; when IPv6Mode is set it covers IPv4
+	// only, and must be static, dhcp or none.
 	Mode Mode
 
+	// IPv6Mode, when set, says how the NIC gets IPv6 addresses, apart from
+	// IPv4: ModeStatic assigns the IPv6 entries of Addresses, ModeDHCP runs
+	// DHCPv6, ModeSLAAC takes addresses from router advertisements and
+	// ModeNone assigns none. Each family then follows its own mode: for
+	// example DHCPv4 with a static IPv6 address, which is how KubeVirt's
+	// masquerade binding serves dual-stack (see MasqueradeDualStack). When
+	// it is empty, Mode covers both families, as it always did.
+	IPv6Mode Mode
+
 	// Addresses are the interface's addresses with their prefix lengths,
-	// IPv4 and IPv6 alike. Required, and only allowed, in static mode.
+	// IPv4 and IPv6 alike. Required, and only allowed, in static mode; when
+	// IPv6Mode is set, addresses of a family are required, and only
+	// allowed, when that family's mode is static.
 	Addresses []netip.Prefix
 
 	// Gateways are default gateways, at most one per address family, each
 	// inside the subnet of one of the addresses of its family (IPv6
-	// link-local gateways are always on-link). Static mode only.
+	// link-local gateways are always on-link). Static mode only; when
+	// IPv6Mode is set, a gateway's family must be static.
 	Gateways []netip.Addr
 
-	// DHCP6 also runs DHCPv6. DHCP mode only.
+	// DHCP6 also runs DHCPv6. DHCP mode only, and not with IPv6Mode, whose
+	// ModeDHCP says the same.
 	DHCP6 bool
 
 	// Nameservers are DNS servers and search domains for this interface.
 	Nameservers Nameservers
 
 	// Routes are extra routes through this interface. A route to
-	// 0.0.0.0/0 or ::/0 is a default route and counts as a gateway.
+	// 0.0.0.0/0 or ::/0 is a default route and counts as a gateway. A
+	// route's family must have addresses: not mode none (nor, when IPv6Mode
+	// is set, that family's mode none).
 	Routes []Route
 
 	// MTU is the interface MTU in bytes; 0 leaves it to the guest.
@@ -168,3 +189,20 @@ type Route struct {
 
 // IsDefault reports whether r is a default route (to 0.0.0.0/0 or ::/0).
 func (r Route) IsDefault() bool { return r.To.IsValid() && r.To.Bits() == 0 }
+
+// familyModes returns the modes of the NIC's IPv4 and IPv6 addressing:
+// Mode for both without IPv6Mode.
+func (c *IPConfig) familyModes() (v4, v6 Mode) {
+	if c.IPv6Mode == "" {
+		return c.Mode, c.Mode
+	}
+	return c.Mode, c.IPv6Mode
+}
+
+// modeOf is the mode of ip's family.
+func (c *IPConfig) modeOf(ip netip.Addr) Mode {
+	if ip.Is6() && c.IPv6Mode != "" {
+		return c.IPv6Mode
+	}
+	return c.Mode
+}

@@ -37,7 +37,16 @@ func ethernet(p plan, style DefaultRouteStyle, t *texts) netplan.Ethernet {
 		e.SetName = p.Name
 	}
 	e.DHCP4 = c.Mode == ModeDHCP
-	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6
+	e.DHCP6 = c.Mode == ModeDHCP && c.DHCP6 || c.IPv6Mode == ModeDHCP
+	if c.IPv6Mode == ModeSLAAC || c.IPv6Mode == ModeNone {
+		// SLAAC turns router advertisements on, none off. Static IPv6
+		// leaves them to the guest, as KubeVirt's own network data does
+		// (cloud-init's sysconfig renderer turns them off beside a static
+		// IPv6 address, the others leave them on), and so does DHCPv6,
+		// which needs them.
+		ra := c.IPv6Mode == ModeSLAAC
+		e.AcceptRA = &ra
+	}
 	e.Addresses = textList(t, c.Addresses)
 
 	// The gateways' default routes come first, then the routes in their

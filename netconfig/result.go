@@ -121,6 +121,16 @@ const (
 	// 23.3 drops on all of its own renderers (networkd, eni, sysconfig);
 	// only guests that render with netplan keep them.
 	WarningRouteMetricDropped WarningCode = "RouteMetricDropped"
+	// WarningAcceptRANotPortable: IPv6Mode slaac or none, written as
+	// netplan's accept-ra: true or false, which cloud-init 22.4.2 passes on
+	// only to netplan (measured with net-convert): its networkd renderer
+	// drops it, its eni renderer puts accept_ra into the IPv4 stanza or
+	// drops it and writes no inet6 stanza, and its sysconfig renderer writes
+	// IPV6_FORCE_ACCEPT_RA without IPV6INIT=yes. On those guests whether
+	// the NIC takes SLAAC addresses is left to the guest's default: booted
+	// Debian 12 guests with networkd or ifupdown took them with slaac and
+	// with none alike (internal/guestvm, scenario ipv6-modes).
+	WarningAcceptRANotPortable WarningCode = "AcceptRANotPortable"
 	// WarningTooManyNameservers: more than three nameservers; glibc's
 	// resolver uses only the first three.
 	WarningTooManyNameservers WarningCode = "TooManyNameservers"

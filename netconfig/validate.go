@@ -50,7 +50,7 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 			podAt = i
 		}
 		if n.IPConfig != nil {
-			v.ipConfig(i, n.Name, n.IPConfig, plans[i].Role)
+			v.ipConfig(i, n, n.IPConfig, plans[i].Role)
 		}
 	}
 	v.interfaceOrder(spec, firstName)

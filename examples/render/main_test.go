@@ -59,6 +59,7 @@ func TestExamples(t *testing.T) {
 		{name: "dual-stack-netplan-routes", args: []string{"--spec", specs + "dual-stack.yaml", "--network-status", specs + "network-status.json", "--vmi", specs + "vmi.yaml", "--default-route=netplan"}},
 		{name: "dual-stack-spec-only", args: []string{"--spec", specs + "dual-stack.yaml"}},
 		{name: "dual-stack-vm", args: []string{"--spec", specs + "dual-stack-ipconfig.yaml", "--vm", specs + "dual-stack-vm.yaml"}},
+		{name: "masquerade-dual-stack", args: []string{"--spec", specs + "masquerade-dual-stack.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

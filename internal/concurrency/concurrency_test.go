@@ -423,6 +423,11 @@ func calls(in *inputs) []call {
 			}
 			return []any{in.invalid.Error(), unwrapped, errors.Is(in.invalid, in.invalid)}
 		}},
+		{[]string{"netconfig.MasqueradeDualStack", "netconfig.MasqueradeIPv6"}, func() any {
+			addr, gw, err := netconfig.MasqueradeIPv6(netip.MustParsePrefix("fd00:abcd::/64"))
+			_, _, small := netconfig.MasqueradeIPv6(netip.MustParsePrefix("fd00::/127"))
+			return []any{netconfig.MasqueradeDualStack(), addr, gw, errText(err), errText(small)}
+		}},
 		{[]string{"netconfig.ParseMAC", "netconfig.MustParseMAC"}, func() any {
 			m, err := netconfig.ParseMAC("02-00-00-AA-BB-CC")
 			_, bad := netconfig.ParseMAC("02:00:00:aa:bb")

@@ -32,7 +32,7 @@ func configDriveScenarios() []scenario {
 	ds.name = "dual-stack-all-macs"
 	ds.spec.Networks[3].MAC = netconfig.MustParseMAC("02:00:00:00:00:04")
 	ds.warnings = slices.DeleteFunc(ds.warnings, func(c netconfig.WarningCode) bool { return c == netconfig.WarningInterfaceNameFallback })
-	return []scenario{seedScenario(), ds, allDigitMACScenario(), ipv6OnlyScenario(), metricSpec()}
+	return []scenario{seedScenario(), ds, allDigitMACScenario(), ipv6OnlyScenario(), metricSpec(), familyModesScenario()}
 }
 
 // netConvertJSON writes doc as network_data.json and runs

@@ -75,7 +75,7 @@ func intent(spec netconfig.Spec) map[string]nic {
 			Name:   fmt.Sprintf("eth%d", i),
 			MAC:    n.MAC.String(),
 			DHCP4:  c.Mode == netconfig.ModeDHCP,
-			DHCP6:  c.Mode == netconfig.ModeDHCP && c.DHCP6,
+			DHCP6:  c.Mode == netconfig.ModeDHCP && c.DHCP6 || c.IPv6Mode == netconfig.ModeDHCP,
 			Addrs:  slices.Clone(c.Addresses),
 			DNS:    slices.Clone(c.Nameservers.Addresses),
 			Search: slices.Clone(c.Nameservers.Search),

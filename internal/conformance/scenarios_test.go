@@ -127,6 +127,35 @@ func ipv6OnlyScenario() scenario {
 	}
 }
 
+// familyModesScenario addresses each family its own way: the pod network
+// as KubeVirt's masquerade dual-stack (DHCPv4 beside the static IPv6
+// address fd10:0:2::2/120 and its default route via fd10:0:2::1, as
+// KubeVirt's tests/libnet/cloudinit/cloudinit.go writes it), a network
+// with static IPv4 and DHCPv6, and one with no IPv4 and static IPv6.
+func familyModesScenario() scenario {
+	return scenario{
+		name: "family-modes",
+		spec: netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{
+			{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade, MAC: netconfig.MustParseMAC("02:00:00:00:00:01"),
+				IPConfig: netconfig.MasqueradeDualStack()},
+			{
+				Name: "storage", Source: netconfig.SourceMultus, NetworkName: "storage-net", Binding: netconfig.BindingBridge,
+				MAC: netconfig.MustParseMAC("02:00:00:00:00:02"),
+				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, IPv6Mode: netconfig.ModeDHCP,
+					Addresses: []netip.Prefix{prefix("10.20.0.10/24")},
+					Routes:    []netconfig.Route{{To: prefix("10.30.0.0/16"), Via: ip("10.20.0.254")}}},
+			},
+			{
+				Name: "v6", Source: netconfig.SourceMultus, NetworkName: "v6-net", Binding: netconfig.BindingBridge,
+				MAC: netconfig.MustParseMAC("02:00:00:00:00:03"),
+				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeNone, IPv6Mode: netconfig.ModeStatic,
+					Addresses: []netip.Prefix{prefix("fd00:40::10/64")},
+					Routes:    []netconfig.Route{{To: prefix("fd00:50::/48"), Via: ip("fd00:40::fe")}}},
+			},
+		}},
+	}
+}
+
 func scenarios() []scenario {
-	return []scenario{seedScenario(), dualStackScenario(), allDigitMACScenario(), ipv6OnlyScenario()}
+	return []scenario{seedScenario(), dualStackScenario(), allDigitMACScenario(), ipv6OnlyScenario(), familyModesScenario()}
 }

@@ -44,6 +44,8 @@ const (
 	MTU                      Construct = "mtu"
 	Nameservers              Construct = "nameservers"
 	SearchDomains            Construct = "search-domains"
+	SLAAC                    Construct = "slaac"
+	IPv6Off                  Construct = "ipv6-off"
 )
 
 // ConstructInfo lists the constructs in table order with the label the
@@ -68,6 +70,8 @@ var ConstructInfo = []struct {
 	{MTU, "`mtu`"},
 	{Nameservers, "`nameservers.addresses`"},
 	{SearchDomains, "`nameservers.search`"},
+	{SLAAC, "`ipv6Mode: slaac` (`accept-ra: true`, which only netplan gets; elsewhere the guest's default): SLAAC addresses (`AcceptRANotPortable`)"},
+	{IPv6Off, "`ipv6Mode: none` (`accept-ra: false`, which only netplan gets): no SLAAC address though the network sends router advertisements (`AcceptRANotPortable`)"},
 }
 
 // Fact is the outcome of one construct for one network in one guest.
@@ -110,6 +114,10 @@ type Want struct {
 	// DNS and Search are the resolver settings.
 	DNS    []netip.Addr
 	Search []string
+	// IPv6Mode is the config's IPv6Mode, and RAPrefix the prefix the NIC's
+	// network announces in router advertisements (invalid for none).
+	IPv6Mode netconfig.Mode
+	RAPrefix netip.Prefix
 }
 
 // Wants states, for every network the config writes, what it asks of the
@@ -151,6 +159,10 @@ func Wants(spec netconfig.Spec, res netconfig.Result, nics []NIC) ([]Want, error
 		w.MTU = c.MTU
 		w.DNS = slices.Clone(c.Nameservers.Addresses)
 		w.Search = slices.Clone(c.Nameservers.Search)
+		w.IPv6Mode, w.RAPrefix = c.IPv6Mode, nics[i].Prefix6
+		if c.IPv6Mode == netconfig.ModeSLAAC && !w.RAPrefix.IsValid() {
+			return nil, fmt.Errorf("guestvm: network %s asks for SLAAC but its NIC has no router advertisements", n.Name)
+		}
 		out = append(out, w)
 	}
 	return out, nil
@@ -207,7 +219,31 @@ func Judge(w Want, g Guest, contested bool) []Fact {
 	if len(w.Search) > 0 {
 		facts = append(facts, j.resolver(SearchDomains))
 	}
+	if w.IPv6Mode == netconfig.ModeSLAAC || w.IPv6Mode == netconfig.ModeNone && w.RAPrefix.IsValid() {
+		facts = append(facts, j.slaac())
+	}
 	return facts
+}
+
+// slaac: with ipv6Mode slaac, does the NIC have an address of the prefix
+// its network announces; with none, has it none?
+func (j judge) slaac() Fact {
+	var got []string
+	for _, a := range j.link.Addrs {
+		if j.w.RAPrefix.Contains(a.Prefix.Addr()) {
+			got = append(got, a.Prefix.String())
+		}
+	}
+	ev := fmt.Sprintf("router advertisements for %s; %s", j.w.RAPrefix, j.linkAddrs())
+	switch {
+	case j.w.IPv6Mode == netconfig.ModeNone && len(got) == 0:
+		return j.fact(IPv6Off, Applied, "", ev)
+	case j.w.IPv6Mode == netconfig.ModeNone:
+		return j.fact(IPv6Off, Wrong, "SLAAC address "+strings.Join(got, ", "), ev)
+	case len(got) > 0:
+		return j.fact(SLAAC, Applied, "", ev)
+	}
+	return j.fact(SLAAC, Dropped, "", ev)
 }
 
 // judge holds what the checks of one NIC share.

@@ -68,6 +68,24 @@ func TestJudge(t *testing.T) {
 			facts: []string{"mac-rename/default: applied", "pod-dhcp4/default: applied", "pod-default-route/default: applied"},
 		},
 		{
+			name:  "SLAAC: an address of the announced prefix",
+			want:  Want{Network: "lab", MAC: mac("02:00:00:00:00:02"), Name: "eth1", Match: netconfig.MatchMAC, IPv6Mode: netconfig.ModeSLAAC, RAPrefix: prefix("fd00:5::/64")},
+			guest: Guest{Links: []Link{link("eth1", "02:00:00:00:00:02", 1500, "fd00:5::ff:fe00:2/64", "fe80::ff:fe00:2/64")}},
+			facts: []string{"mac-rename/lab: applied", "slaac/lab: applied"},
+		},
+		{
+			name:  "SLAAC: none of the announced prefix",
+			want:  Want{Network: "lab", MAC: mac("02:00:00:00:00:02"), Name: "eth1", Match: netconfig.MatchMAC, IPv6Mode: netconfig.ModeSLAAC, RAPrefix: prefix("fd00:5::/64")},
+			guest: Guest{Links: []Link{link("eth1", "02:00:00:00:00:02", 1500, "fe80::ff:fe00:2/64")}},
+			facts: []string{"mac-rename/lab: applied", "slaac/lab: dropped"},
+		},
+		{
+			name:  "ipv6Mode none beside router advertisements: a SLAAC address is wrong",
+			want:  Want{Network: "v4", MAC: mac("02:00:00:00:00:04"), Name: "eth3", Match: netconfig.MatchMAC, IPv6Mode: netconfig.ModeNone, RAPrefix: prefix("fd00:7::/64")},
+			guest: Guest{Links: []Link{link("eth3", "02:00:00:00:00:04", 1500, "fd00:7::ff:fe00:4/64")}},
+			facts: []string{"mac-rename/v4: applied", "ipv6-off/v4: wrong (SLAAC address fd00:7::ff:fe00:4/64)"},
+		},
+		{
 			name:      "pod NIC: not renamed, no lease, default route outranked",
 			want:      podWant,
 			contested: true,

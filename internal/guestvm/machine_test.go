@@ -36,6 +36,12 @@ func TestNICNetworks(t *testing.T) {
 			lease:  "10.0.3.15", router: "invalid IP",
 		},
 		{
+			name:   "SLAAC secondary: restricted DHCP and router advertisements for its prefix",
+			nic:    NIC{Kind: NetSLAAC, Subnet: prefix("10.0.5.0/24"), Prefix6: prefix("fd00:5::/64")},
+			netdev: "user,id=n,restrict=on,ipv4=on,ipv6=on,ipv6-net=fd00:5::/64,net=10.0.5.0/24,host=10.0.5.2,dns=10.0.5.3,dhcpstart=10.0.5.15",
+			lease:  "10.0.5.15", router: "invalid IP",
+		},
+		{
 			name:   "isolated",
 			nic:    NIC{Kind: NetIsolated},
 			netdev: "hubport,id=n,hubid=7",

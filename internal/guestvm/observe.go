@@ -3,6 +3,7 @@ package guestvm
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -253,6 +254,13 @@ type ipRoute struct {
 	Metric   uint32 `json:"metric"`
 	Protocol string `json:"protocol"`
 	Type     string `json:"type"`
+	// Nexthops are the next hops of a multipath route, which has no
+	// gateway or dev of its own (systemd-networkd merges the IPv6 default
+	// routes that router advertisements give several links into one).
+	Nexthops []struct {
+		Gateway string `json:"gateway"`
+		Dev     string `json:"dev"`
+	} `json:"nexthops"`
 }
 
 // parseRoutes reads `ip -j route` (or `ip -6 -j route`), skipping routes
@@ -286,15 +294,31 @@ func parseRoutes(s string, v6 bool) ([]Route, error) {
 			}
 			dst = netip.PrefixFrom(a, a.BitLen())
 		}
-		route := Route{Dst: dst, Dev: r.Dev, Metric: r.Metric, Protocol: r.Protocol}
-		if r.Gateway != "" {
-			gw, err := netip.ParseAddr(r.Gateway)
-			if err != nil {
-				return nil, err
+		hops := []struct{ gateway, dev string }{{r.Gateway, r.Dev}}
+		if len(r.Nexthops) > 0 {
+			// One route per next hop, sorted: the next hops of a
+			// multipath route are a set, which the kernel lists in the
+			// order they were added (two boots of one networkd guest
+			// listed them differently).
+			hops = hops[:0]
+			for _, h := range r.Nexthops {
+				hops = append(hops, struct{ gateway, dev string }{h.Gateway, h.Dev})
 			}
-			route.Gateway = gw
+			slices.SortFunc(hops, func(a, b struct{ gateway, dev string }) int {
+				return cmp.Or(cmp.Compare(a.dev, b.dev), cmp.Compare(a.gateway, b.gateway))
+			})
 		}
-		out = append(out, route)
+		for _, h := range hops {
+			route := Route{Dst: dst, Dev: h.dev, Metric: r.Metric, Protocol: r.Protocol}
+			if h.gateway != "" {
+				gw, err := netip.ParseAddr(h.gateway)
+				if err != nil {
+					return nil, err
+				}
+				route.Gateway = gw
+			}
+			out = append(out, route)
+		}
 	}
 	return out, nil
 }

@@ -98,7 +98,15 @@ func TestParseRoutes(t *testing.T) {
 	}, routes, "multicast routes are skipped")
 	assert.Equal(t, "default6 via fe80::1 dev eth0 metric 1024", routes[0].String())
 	assert.Equal(t, "fd00::1/128 dev eth0 metric 0", routes[1].String())
-	for _, bad := range []string{`{`, `[{"dst":"nope"}]`, `[{"dst":"10.0.0.0/33"}]`, `[{"dst":"default","gateway":"x"}]`} {
+	// systemd-networkd's multipath IPv6 default route, as the networkd
+	// guest had it with router advertisements on two links.
+	multipath, err := parseRoutes(`[{"dst":"default","protocol":"ra","metric":1024,"flags":[],"nexthops":[{"gateway":"fe80::2","dev":"eth3","weight":1,"flags":[]},{"gateway":"fe80::2","dev":"eth1","weight":1,"flags":[]}]}]`, true)
+	require.NoError(t, err)
+	assert.Equal(t, []Route{
+		{Dst: prefix("::/0"), Gateway: ip("fe80::2"), Dev: "eth1", Metric: 1024, Protocol: "ra"},
+		{Dst: prefix("::/0"), Gateway: ip("fe80::2"), Dev: "eth3", Metric: 1024, Protocol: "ra"},
+	}, multipath, "a multipath route is one route per next hop, sorted")
+	for _, bad := range []string{`{`, `[{"dst":"nope"}]`, `[{"dst":"10.0.0.0/33"}]`, `[{"dst":"default","gateway":"x"}]`, `[{"dst":"default","nexthops":[{"gateway":"x"}]}]`} {
 		_, err := parseRoutes(bad, false)
 		assert.Error(t, err, bad)
 	}

@@ -40,6 +40,12 @@ const (
 	// port on a hub of its own. Static addresses and routes are all a
 	// guest can have there.
 	NetIsolated
+	// NetSLAAC is NetDHCP with IPv6 on: QEMU's user networking then also
+	// sends router advertisements for the prefix NIC.Prefix6, from which a
+	// guest that accepts them takes SLAAC addresses (and a default route
+	// via fe80::2). It serves no DHCPv6 addresses: a guest's DHCPv6 client
+	// gets none, so DHCPv6 cannot be tested here.
+	NetSLAAC
 )
 
 // PodSubnet is the pod network's subnet; see NetPod.
@@ -52,8 +58,11 @@ type NIC struct {
 	MAC netconfig.MAC
 	// Kind is the network behind it.
 	Kind NetKind
-	// Subnet is the /24 of a NetDHCP network; NetPod uses PodSubnet.
+	// Subnet is the /24 of a NetDHCP or NetSLAAC network; NetPod uses
+	// PodSubnet.
 	Subnet netip.Prefix
+	// Prefix6 is the /64 a NetSLAAC network announces.
+	Prefix6 netip.Prefix
 }
 
 // subnet is the network's /24, or the zero Prefix for an isolated one.
@@ -61,7 +70,7 @@ func (n NIC) subnet() netip.Prefix {
 	switch n.Kind {
 	case NetPod:
 		return PodSubnet
-	case NetDHCP:
+	case NetDHCP, NetSLAAC:
 		return n.Subnet
 	}
 	return netip.Prefix{}
@@ -97,13 +106,16 @@ func (n NIC) netdev(id string, hub int) string {
 	case NetIsolated:
 		return fmt.Sprintf("hubport,id=%s,hubid=%d", id, hub)
 	default:
-		restrict := "off"
-		if n.Kind == NetDHCP {
+		restrict, ipv6 := "off", "ipv6=off"
+		if n.Kind != NetPod {
 			restrict = "on"
 		}
+		if n.Kind == NetSLAAC {
+			ipv6 = "ipv4=on,ipv6=on,ipv6-net=" + n.Prefix6.String() // ipv6=on alone turns IPv4 off
+		}
 		s := n.subnet()
-		return fmt.Sprintf("user,id=%s,restrict=%s,ipv6=off,net=%s,host=%s,dns=%s,dhcpstart=%s",
-			id, restrict, s.Masked(), n.hostAddr(2), n.hostAddr(3), n.Lease())
+		return fmt.Sprintf("user,id=%s,restrict=%s,%s,net=%s,host=%s,dns=%s,dhcpstart=%s",
+			id, restrict, ipv6, s.Masked(), n.hostAddr(2), n.hostAddr(3), n.Lease())
 	}
 }
 

@@ -105,11 +105,18 @@ func (c *IPConfig) toIPConfig(path *field.Path) (*netconfig.IPConfig, field.Erro
 	out := &netconfig.IPConfig{DHCP6: c.DHCP6, MTU: c.MTU}
 
 	switch m := netconfig.Mode(c.Mode); m {
-	case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone:
-		// An empty mode is left for Build to report, with its rules.
+	case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone, netconfig.ModeSLAAC:
+		// An empty mode, and slaac (an IPv6 mode only), are left for
+		// Build to report, with its rules.
 		out.Mode = m
 	default:
 		errs = append(errs, field.NotSupported(path.Child("mode"), c.Mode, supportedModes))
+	}
+	switch m := netconfig.Mode(c.IPv6Mode); m {
+	case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeSLAAC, netconfig.ModeNone:
+		out.IPv6Mode = m
+	default:
+		errs = append(errs, field.NotSupported(path.Child("ipv6Mode"), c.IPv6Mode, []netconfig.Mode{netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeSLAAC, netconfig.ModeNone}))
 	}
 
 	addPrefix := func(p *field.Path, s string) {
@@ -341,12 +348,17 @@ func FromSpec(spec netconfig.Spec) (File, error) {
 			continue
 		}
 		ipPath := path.Child("ipConfig")
-		ic := &IPConfig{Mode: string(c.Mode), DHCP6: c.DHCP6, MTU: c.MTU}
+		ic := &IPConfig{Mode: string(c.Mode), IPv6Mode: string(c.IPv6Mode), DHCP6: c.DHCP6, MTU: c.MTU}
 		out.IPConfig = ic
 		switch c.Mode {
-		case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone:
+		case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone, netconfig.ModeSLAAC:
 		default:
 			errs = append(errs, field.NotSupported(ipPath.Child("mode"), string(c.Mode), supportedModes))
+		}
+		switch c.IPv6Mode {
+		case "", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeSLAAC, netconfig.ModeNone:
+		default:
+			errs = append(errs, field.NotSupported(ipPath.Child("ipv6Mode"), string(c.IPv6Mode), []netconfig.Mode{netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeSLAAC, netconfig.ModeNone}))
 		}
 		for _, a := range c.Addresses {
 			ic.Addresses = append(ic.Addresses, prefix(a))

@@ -46,7 +46,7 @@ networks:
 		}
 	}
 	// Output:
-	// networks[0].ipConfig.adress: Forbidden: unknown field; did you mean "address"?; the fields here are mode, address, addresses, gateway, gateways, dhcp6, nameservers, routes, mtu
+	// networks[0].ipConfig.adress: Forbidden: unknown field; did you mean "address"?; the fields here are mode, ipv6Mode, address, addresses, gateway, gateways, dhcp6, nameservers, routes, mtu
 	// networks[0].macAddress: Invalid value: "02:00:00:aa:bb": not a MAC address: want six pairs of hex digits separated by ':' or '-', such as 02:00:00:aa:bb:cc
 	// networks[0].ipConfig.gateways[0]: Invalid value: "192.168.0.1/24": an address without a prefix length is wanted here: write 192.168.0.1
 }

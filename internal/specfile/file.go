@@ -66,8 +66,14 @@ type MultusNetwork struct {
 
 // IPConfig is the IP configuration of one guest NIC.
 type IPConfig struct {
-	// Mode is static, dhcp or none.
+	// Mode is static, dhcp or none. Without IPv6Mode it covers both
+	// address families; with IPv6Mode it covers IPv4 only.
 	Mode string `json:"mode"`
+
+	// IPv6Mode, when set, says how the NIC gets IPv6 addresses: static
+	// (the IPv6 entries of Addresses), dhcp (DHCPv6), slaac (router
+	// advertisements) or none. See netconfig.IPConfig.IPv6Mode.
+	IPv6Mode string `json:"ipv6Mode,omitempty"`
 
 	// Address is one address with its prefix length ("192.168.0.200/24").
 	// It is the form of earlier generators' network lists and comes before
@@ -86,7 +92,7 @@ type IPConfig struct {
 	// Static mode only.
 	Gateways []string `json:"gateways,omitempty"`
 
-	// DHCP6 also runs DHCPv6. DHCP mode only.
+	// DHCP6 also runs DHCPv6. DHCP mode only, and not with IPv6Mode.
 	DHCP6 bool `json:"dhcp6,omitempty"`
 
 	// Nameservers are DNS servers and search domains. Optional.

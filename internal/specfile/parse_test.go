@@ -112,6 +112,18 @@ func TestParseReadsValidFiles(t *testing.T) {
 			want: seedSpec(),
 		},
 		{
+			name: "ipv6Mode: KubeVirt's masquerade dual-stack",
+			in:   "- {name: default, pod: {}, binding: masquerade, ipConfig: {mode: dhcp, ipv6Mode: static, addresses: [\"fd10:0:2::2/120\"], gateways: [\"fd10:0:2::1\"]}}",
+			want: netconfig.Spec{Networks: []netconfig.Network{{Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade,
+				IPConfig: netconfig.MasqueradeDualStack()}}},
+		},
+		{
+			name: "ipv6Mode slaac beside static IPv4",
+			in:   "- {name: lab, multus: {networkName: lab-net}, ipConfig: {mode: static, ipv6Mode: slaac, addresses: [172.16.5.20/24]}}",
+			want: netconfig.Spec{Networks: []netconfig.Network{{Name: "lab", Source: netconfig.SourceMultus, NetworkName: "lab-net",
+				IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeStatic, IPv6Mode: netconfig.ModeSLAAC, Addresses: []netip.Prefix{netip.MustParsePrefix("172.16.5.20/24")}}}}},
+		},
+		{
 			name: "JSON indented with tabs",
 			in:   "{\n\t\"networks\": [\n\t\t{\"name\": \"external\", \"type\": \"bridge\", \"ipConfig\": {\"mode\": \"static\", \"address\": \"192.168.0.200/24\"}}\n\t]\n}\n",
 			want: seedSpec(),
@@ -338,6 +350,14 @@ func TestParseReportsEveryProblemWithItsPath(t *testing.T) {
 				{field.ErrorTypeForbidden, "networks[0].ipConfig.adress", `unknown field; did you mean "address"?`},
 				{field.ErrorTypeForbidden, "networks[0].ipConfig.gateway4", `did you mean "gateway"?`},
 				{field.ErrorTypeForbidden, "networks[0].pod.vmNetworkCIDR", "takes no fields"},
+			},
+		},
+		{
+			name: "an unknown ipv6Mode, and one of the wrong case",
+			in:   "- {name: a, ipConfig: {mode: dhcp, ipv6Mode: auto}}\n- {name: b, ipConfig: {mode: dhcp, ipv6Mode: SLAAC}}",
+			want: []wantErr{
+				{field.ErrorTypeNotSupported, "networks[0].ipConfig.ipv6Mode", `"static", "dhcp", "slaac", "none"`},
+				{field.ErrorTypeNotSupported, "networks[1].ipConfig.ipv6Mode", `Unsupported value: "SLAAC"`},
 			},
 		},
 		{

@@ -93,6 +93,7 @@ func genSpec() *rapid.Generator[netconfig.Spec] {
 			if rapid.Bool().Draw(t, "hasIPConfig") {
 				c := &netconfig.IPConfig{
 					Mode:      rapid.SampledFrom([]netconfig.Mode{"", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeNone}).Draw(t, "mode"),
+					IPv6Mode:  rapid.SampledFrom([]netconfig.Mode{"", netconfig.ModeStatic, netconfig.ModeDHCP, netconfig.ModeSLAAC, netconfig.ModeNone}).Draw(t, "ipv6Mode"),
 					Addresses: genSlice(t, "addresses", genPrefix(), 3),
 					Gateways:  genSlice(t, "gateways", genAddr(), 3),
 					DHCP6:     rapid.Bool().Draw(t, "dhcp6"),

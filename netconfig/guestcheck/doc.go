@@ -33,11 +33,12 @@
 // link-local addresses (fe80::/10), which every guest NIC has, are
 // ignored everywhere. The pod network's entry keeps the pod's addresses
 // from the cache once the agent reports any of their family, and with the
-// masquerade (or passt) binding those are not the guest's: guestnet asks
-// DHCP of the pod network, and Verify checks only that an address of the
-// family is reported, which, on an entry the agent reported, says that the
-// agent saw one (KubeVirt clears a family the agent reports none of). An
-// IPv6 link-local address counts as one for KubeVirt, so with masquerade
+// masquerade (or passt) binding those are not the guest's: for the pod
+// network Verify checks only that an address of each asked family (DHCP,
+// or a static address such as MasqueradeDualStack's) is reported, which,
+// on an entry the agent reported, says that the agent saw one (KubeVirt
+// clears a family the agent reports none of). An IPv6 link-local address
+// counts as one for KubeVirt, so with masquerade
 // a global IPv6 address on the pod network's entry may be the pod's even
 // when the guest has none (KubeVirt 1.8 filters link-local addresses for
 // masquerade).

@@ -221,7 +221,7 @@ func judge(ifc netconfig.Interface, eth netplan.Ethernet, entries []entry, agent
 		label += " (" + ifc.MAC.String() + ")"
 	}
 
-	var differ, missing []string
+	var differ, missing, unchecked []string
 	for _, text := range eth.Addresses {
 		p, err := netip.ParsePrefix(text)
 		if err != nil {
@@ -229,6 +229,15 @@ func judge(ifc netconfig.Interface, eth netplan.Ethernet, entries []entry, agent
 		}
 		a := p.Addr()
 		if slices.Contains(own.addrs, a) {
+			continue
+		}
+		// The pod network's entry keeps the pod's addresses of a family
+		// the pod has (updateVMIIfaceStatusWithGuestAgentData), so with
+		// masquerade the guest's static address of that family, such as
+		// MasqueradeDualStack's, never shows: an address of the family is
+		// all there is to see.
+		if ifc.Role == netconfig.RolePod && len(global(own.addrs, a.Is4())) > 0 {
+			unchecked = append(unchecked, a.String())
 			continue
 		}
 		if on := holders(others, a); len(on) > 0 {
@@ -256,6 +265,9 @@ func judge(ifc netconfig.Interface, eth netplan.Ethernet, entries []entry, agent
 		v.Kind, v.Detail = AsAsked, label+" is reported"
 	default:
 		v.Kind, v.Detail = AsAsked, label+" has "+joinAddrs(own.addrs)
+	}
+	if v.Kind == AsAsked && len(unchecked) > 0 {
+		v.Detail += "; KubeVirt shows the pod's addresses for the pod network, so " + strings.Join(unchecked, ", ") + " cannot be seen"
 	}
 	return v
 }

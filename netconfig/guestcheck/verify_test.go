@@ -301,3 +301,33 @@ func TestVerifyEmptyInput(t *testing.T) {
 		assert.Equal(t, guestcheck.Missing, g.Kind, g.Network)
 	}
 }
+
+// A masquerade pod network with MasqueradeDualStack's static IPv6
+// address: KubeVirt v1.7.0 keeps the pod's addresses of each family the
+// pod has in the entry (pkg/network/setup/netstat.go,
+// updateVMIIfaceStatusWithGuestAgentData, which lets the agent's IPs of a
+// family replace the status's only when the status has none of it), so
+// the guest's fd10:0:2::2 never shows; an IPv6 address on the entry is all
+// there is to see.
+func TestVerifyMasqueradeStaticIPv6(t *testing.T) {
+	res, err := netconfig.Build(netconfig.Spec{Networks: []netconfig.Network{{
+		Name: "default", Source: netconfig.SourcePod, Binding: netconfig.BindingMasquerade,
+		MAC: netconfig.MustParseMAC("02:00:00:00:00:01"), IPConfig: netconfig.MasqueradeDualStack(),
+	}}})
+	require.NoError(t, err)
+	withPodIPs := status{{Name: "default", InterfaceName: "eth0", MAC: "02:00:00:00:00:01", IP: "10.244.1.17",
+		IPs: []string{"10.244.1.17", "fd00:10:244:1::17"}, InfoSource: "domain, guest-agent"}}
+	assert.Equal(t, []guestcheck.Verdict{v("default", guestcheck.AsAsked,
+		"eth0 (02:00:00:00:00:01) has 10.244.1.17, fd00:10:244:1::17; KubeVirt shows the pod's addresses for the pod network, so fd10:0:2::2 cannot be seen")},
+		guestcheck.Verify(res, withPodIPs))
+
+	// A pod without IPv6: the agent's IPv6 addresses show, and must hold
+	// the asked one.
+	v4Pod := status{{Name: "default", InterfaceName: "eth0", MAC: "02:00:00:00:00:01", IP: "10.244.1.17",
+		IPs: []string{"10.244.1.17", "fd10:0:2::9"}, InfoSource: "domain, guest-agent"}}
+	assert.Equal(t, guestcheck.AsAsked, guestcheck.Verify(res, v4Pod)[0].Kind, "fd10:0:2::9 could be the pod's")
+	noV6 := status{{Name: "default", InterfaceName: "eth0", MAC: "02:00:00:00:00:01", IP: "10.244.1.17",
+		IPs: []string{"10.244.1.17", "fe80::1"}, InfoSource: "domain, guest-agent"}}
+	assert.Equal(t, []guestcheck.Verdict{v("default", guestcheck.Missing, "eth0 (02:00:00:00:00:01): fd10:0:2::2 is not reported")},
+		guestcheck.Verify(res, noV6))
+}

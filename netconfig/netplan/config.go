@@ -17,10 +17,13 @@ type Network struct {
 
 // Ethernet is the configuration of one Ethernet interface.
 type Ethernet struct {
-	Match       *Match       `json:"match,omitempty"`
-	SetName     string       `json:"set-name,omitempty"`
-	DHCP4       bool         `json:"dhcp4,omitempty"`
-	DHCP6       bool         `json:"dhcp6,omitempty"`
+	Match   *Match `json:"match,omitempty"`
+	SetName string `json:"set-name,omitempty"`
+	DHCP4   bool   `json:"dhcp4,omitempty"`
+	DHCP6   bool   `json:"dhcp6,omitempty"`
+	// AcceptRA turns router advertisements on (true: SLAAC) or off
+	// (false); nil leaves them to the guest's default.
+	AcceptRA    *bool        `json:"accept-ra,omitempty"`
 	Addresses   []string     `json:"addresses,omitempty"`
 	Gateway4    string       `json:"gateway4,omitempty"`
 	Gateway6    string       `json:"gateway6,omitempty"`

@@ -118,6 +118,11 @@ func (w emitter) ethernet(e Ethernet) emitter {
 	if e.DHCP6 {
 		w.buf = append(w.buf, indentField+"dhcp6: true\n"...)
 	}
+	if e.AcceptRA != nil {
+		w.buf = append(w.buf, indentField+"accept-ra: "...)
+		w.buf = strconv.AppendBool(w.buf, *e.AcceptRA)
+		w.buf = append(w.buf, '\n')
+	}
 	w = w.list(indentField, "addresses", e.Addresses)
 	w = w.field(indentField, "gateway4", e.Gateway4)
 	w = w.field(indentField, "gateway6", e.Gateway6)
@@ -155,7 +160,7 @@ func (w emitter) ethernet(e Ethernet) emitter {
 
 // isZero reports whether every field of e is left out of the document.
 func (e Ethernet) isZero() bool {
-	return e.Match == nil && e.SetName == "" && !e.DHCP4 && !e.DHCP6 &&
+	return e.Match == nil && e.SetName == "" && !e.DHCP4 && !e.DHCP6 && e.AcceptRA == nil &&
 		len(e.Addresses) == 0 && e.Gateway4 == "" && e.Gateway6 == "" &&
 		e.Nameservers == nil && len(e.Routes) == 0 && e.MTU == 0
 }

@@ -293,6 +293,13 @@ func TestParse(t *testing.T) {
 			in:   "version: 2\nethernets:\n  eth0:\n    dhcp4: true\n",
 			want: netplan.Config{Network: netplan.Network{Version: 2, Ethernets: map[string]netplan.Ethernet{"eth0": {DHCP4: true}}}},
 		},
+		{
+			name: "accept-ra, false kept apart from unset",
+			in:   "network: {version: 2, ethernets: {eth0: {dhcp4: true, accept-ra: false}, eth1: {accept-ra: true}}}\n",
+			want: netplan.Config{Network: netplan.Network{Version: 2, Ethernets: map[string]netplan.Ethernet{
+				"eth0": {DHCP4: true, AcceptRA: new(bool)}, "eth1": {AcceptRA: func() *bool { b := true; return &b }()},
+			}}},
+		},
 		{name: "unknown key", in: "network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp: true\n", wantErr: `network.ethernets.eth0.dhcp: Forbidden: unknown key "dhcp"`},
 		{name: "duplicate key", in: "network:\n  version: 2\n  version: 2\n", wantErr: "already set"},
 		{name: "version 1", in: "network:\n  version: 1\n", wantErr: "want 2"},
@@ -331,6 +338,10 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 			}
 			if len(e.Addresses) == 0 {
 				e.Addresses = nil
+			}
+			if rapid.Bool().Draw(t, "acceptRASet") {
+				ra := rapid.Bool().Draw(t, "acceptRA")
+				e.AcceptRA = &ra
 			}
 			if rapid.Bool().Draw(t, "match") {
 				e.Match = &netplan.Match{MACAddress: str.Draw(t, "mac"), Name: str.Draw(t, "matchName")}
@@ -511,7 +522,9 @@ func pruneEmpty(v any, key string) any {
 			case nil:
 				continue
 			case bool:
-				if !e {
+				// accept-ra is a pointer: false is a value, not an
+				// omitted field.
+				if !e && k != "accept-ra" {
 					continue
 				}
 			case float64:

@@ -55,6 +55,10 @@ func oracleConfig(t *rapid.T) netplan.Config {
 			Gateway6:  str.Draw(t, "gw6"),
 			MTU:       rapid.IntRange(-1, 65535).Draw(t, "mtu"),
 		}
+		if rapid.Bool().Draw(t, "acceptRASet") {
+			ra := rapid.Bool().Draw(t, "acceptRA")
+			e.AcceptRA = &ra
+		}
 		if rapid.Bool().Draw(t, "match") {
 			e.Match = &netplan.Match{MACAddress: str.Draw(t, "mac"), Name: str.Draw(t, "matchName")}
 		}
