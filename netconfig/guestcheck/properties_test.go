@@ -182,3 +182,31 @@ func TestConditionIsTrueIffAllConfiguredAreAsAsked(t *testing.T) {
 		require.Equal(t, c, guestcheck.Condition(rapid.Permutation(vs).Draw(t, "order"), gen))
 	})
 }
+
+// A secondary NIC asked ipv6Mode none is never as asked once the agent
+// reports a global IPv6 address on it, whatever else it reports; asked
+// ipv6Mode slaac, it is never as asked without one.
+func TestIPv6ModeIsJudged(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		mode := rapid.SampledFrom([]netconfig.Mode{netconfig.ModeNone, netconfig.ModeSLAAC}).Draw(t, "ipv6Mode")
+		res, err := netconfig.Build(netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{{
+			Name: "net", Source: netconfig.SourceMultus, NetworkName: "net", Binding: netconfig.BindingBridge,
+			MAC: netconfig.MustParseMAC("02:00:00:00:00:02"), IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP, IPv6Mode: mode},
+		}}}, netconfig.WithoutPodNetwork())
+		if err != nil {
+			t.Fatalf("build: %v", err)
+		}
+		ips := []string{netip.AddrFrom4([4]byte{10, 0, 6, byte(rapid.IntRange(1, 254).Draw(t, "v4"))}).String(), "fe80::ff:fe00:2"}
+		global6 := rapid.Bool().Draw(t, "global IPv6")
+		if global6 {
+			ips = append(ips, netip.AddrFrom16([16]byte{0xfd, 0, 15: byte(rapid.IntRange(1, 254).Draw(t, "v6"))}).String())
+		}
+		ips = rapid.Permutation(ips).Draw(t, "order")
+		got := guestcheck.Verify(res, status{{Name: "net", InterfaceName: "eth0", MAC: "02:00:00:00:00:02", IP: ips[0], IPs: ips,
+			InfoSource: "domain, guest-agent, multus-status"}})[0]
+		asAsked := global6 == (mode == netconfig.ModeSLAAC)
+		if (got.Kind == guestcheck.AsAsked) != asAsked {
+			t.Fatalf("ipv6Mode %s, global IPv6 %v: %s: %s", mode, global6, got.Kind, got.Detail)
+		}
+	})
+}

@@ -16,11 +16,13 @@ type Kind string
 
 const (
 	// AsAsked: the guest agent reports what was asked on the NIC: every
-	// static address on it, an address of each DHCP family, or, for a NIC
-	// asked no address, the NIC itself.
+	// static address on it, an address of each DHCP family, a global IPv6
+	// address for ipv6Mode slaac and none for ipv6Mode none, or, for a
+	// NIC asked no address, the NIC itself.
 	AsAsked Kind = "AsAsked"
-	// Different: an asked address is reported on another NIC, or the NIC
-	// reports other addresses of the family instead of the asked one.
+	// Different: an asked address is reported on another NIC, the NIC
+	// reports other addresses of the family instead of the asked one, or
+	// a global IPv6 address although ipv6Mode none asks for none.
 	Different Kind = "Different"
 	// Missing: the NIC is not reported, or an asked address, or a DHCP
 	// family, is not reported anywhere.
@@ -255,6 +257,18 @@ func judge(ifc netconfig.Interface, eth netplan.Ethernet, entries []entry, agent
 	}
 	if eth.DHCP6 && len(global(own.addrs, false)) == 0 {
 		missing = append(missing, "no global IPv6 address is reported (DHCPv6)")
+	}
+	// ipv6Mode slaac and none are written as accept-ra (render.go). The
+	// pod network's entry shows the pod's addresses, so only secondary
+	// NICs are judged.
+	if eth.AcceptRA != nil && ifc.Role != netconfig.RolePod {
+		v6 := global(own.addrs, false)
+		switch {
+		case *eth.AcceptRA && len(v6) == 0:
+			missing = append(missing, "no global IPv6 address is reported (ipv6Mode slaac)")
+		case !*eth.AcceptRA && len(v6) > 0:
+			differ = append(differ, label+" has "+joinAddrs(v6)+", but ipv6Mode none asks for no IPv6 address")
+		}
 	}
 	switch {
 	case len(differ) > 0:

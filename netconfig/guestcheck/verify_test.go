@@ -331,3 +331,56 @@ func TestVerifyMasqueradeStaticIPv6(t *testing.T) {
 	assert.Equal(t, []guestcheck.Verdict{v("default", guestcheck.Missing, "eth0 (02:00:00:00:00:01): fd10:0:2::2 is not reported")},
 		guestcheck.Verify(res, noV6))
 }
+
+// ipv6Mode slaac asks for a SLAAC address, none for no IPv6 address at
+// all; both are written as accept-ra, which Verify reads back. The pod
+// network's entry shows the pod's addresses, so it is not judged on them.
+func TestVerifyIPv6Modes(t *testing.T) {
+	build := func(t *testing.T, role netconfig.Source, mode netconfig.Mode) netconfig.Result {
+		n := netconfig.Network{Name: "net", Source: role, MAC: netconfig.MustParseMAC("02:00:00:00:00:02"),
+			IPConfig: &netconfig.IPConfig{Mode: netconfig.ModeDHCP, IPv6Mode: mode}}
+		var opts []netconfig.Option
+		if role == netconfig.SourceMultus {
+			n.NetworkName, n.Binding = "net", netconfig.BindingBridge
+			opts = append(opts, netconfig.WithoutPodNetwork())
+		}
+		res, err := netconfig.Build(netconfig.Spec{Namespace: "vms", Networks: []netconfig.Network{n}}, opts...)
+		require.NoError(t, err)
+		return res
+	}
+	entry := func(name string, ips ...string) status {
+		return status{{Name: name, InterfaceName: "eth0", MAC: "02:00:00:00:00:02", IP: ips[0], IPs: ips, InfoSource: "domain, guest-agent, multus-status"}}
+	}
+	tests := []struct {
+		name   string
+		source netconfig.Source
+		mode   netconfig.Mode
+		ips    []string
+		kind   guestcheck.Kind
+		detail string
+	}{
+		{name: "slaac with a SLAAC address", source: netconfig.SourceMultus, mode: netconfig.ModeSLAAC,
+			ips: []string{"10.0.6.15", "fd00:6::ff:fe00:2", "fe80::ff:fe00:2"}, kind: guestcheck.AsAsked},
+		{name: "slaac with only link-local", source: netconfig.SourceMultus, mode: netconfig.ModeSLAAC,
+			ips: []string{"10.0.6.15", "fe80::ff:fe00:2"}, kind: guestcheck.Missing,
+			detail: "eth0 (02:00:00:00:00:02): no global IPv6 address is reported (ipv6Mode slaac)"},
+		{name: "none with only link-local", source: netconfig.SourceMultus, mode: netconfig.ModeNone,
+			ips: []string{"10.0.6.15", "fe80::ff:fe00:2"}, kind: guestcheck.AsAsked},
+		{name: "none with a SLAAC address", source: netconfig.SourceMultus, mode: netconfig.ModeNone,
+			ips: []string{"10.0.6.15", "fd00:7::ff:fe00:4", "fe80::ff:fe00:2"}, kind: guestcheck.Different,
+			detail: "eth0 (02:00:00:00:00:02) has fd00:7::ff:fe00:4, but ipv6Mode none asks for no IPv6 address"},
+		{name: "none on the pod network, which shows the pod's IPv6", source: netconfig.SourcePod, mode: netconfig.ModeNone,
+			ips: []string{"10.244.0.15", "fd00:10:244::15"}, kind: guestcheck.AsAsked},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := build(t, tt.source, tt.mode)
+			got := guestcheck.Verify(res, entry("net", tt.ips...))
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.kind, got[0].Kind, got[0].Detail)
+			if tt.detail != "" {
+				assert.Equal(t, tt.detail, got[0].Detail)
+			}
+		})
+	}
+}
