@@ -37,7 +37,12 @@
 // writes `ip -j addr`, `ip -j route`, `ip -6 -j route`, `ip -j link`,
 // /etc/resolv.conf, `resolvectl status`, the renderer cloud-init chose,
 // the files it rendered and the network services' journal to the second
-// serial port, and powers the guest off. Machine.Run boots the image
+// serial port, and powers the guest off. Every image has qemu-guest-agent,
+// and every guest the agent's virtio-serial channel, as KubeVirt's
+// domains have it: once the report is complete, Machine.Run asks the agent
+// for guest-network-get-interfaces over the channel's socket (QueryAgent,
+// the command virt-launcher's agent poller sends through libvirt) and then
+// stops QEMU. Machine.Run boots the image
 // (-kernel and -initrd taken from it, the disk opened with snapshot=on so
 // the cached image never changes) with one virtio-net NIC per VM network,
 // each on its own PCIe root port as KubeVirt places them, carrying the
@@ -63,6 +68,16 @@
 // each guest does today and fail when it changes. The README's
 // guest-compatibility table is rendered from the results the tests write
 // (Results.Table), never by hand.
+//
+// The agent's reply is checked as a controller would: StatusInterfaces
+// turns it into the VMI's status.interfaces as KubeVirt v1.7.0 does
+// (libvirt, virt-launcher's agent poller, virt-handler's NetStat), and
+// guestcheck.Verify judges each network from it. The verdicts must agree
+// with the scenario's rows for the image: a network whose addresses and
+// NIC the guest applied is AsAsked, one whose NIC the guest does not have
+// (a name-matched NIC in a guest with predictable names) is Missing.
+// -update records each reply under testdata/agent/IMAGE/SCENARIO.json,
+// and TestAgentReplies replays them without booting.
 //
 // # Running
 //

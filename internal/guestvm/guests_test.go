@@ -182,7 +182,7 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 
 	timeout := envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs))
 	cpus := max(1, min(2, runtime.NumCPU()/jobs))
-	m := Machine{Image: built, Seed: seed, NICs: nics, KernelArgs: sc.kernelArgs, Accel: accel, CPUs: cpus, Timeout: timeout, Dir: dir}
+	m := Machine{Image: built, Seed: seed, NICs: nics, KernelArgs: sc.kernelArgs, Accel: accel, CPUs: cpus, Timeout: timeout, Dir: dir, Agent: true}
 	boot, err := m.Run(ctx)
 	saveArtifacts(t, m, sc.name, boot)
 	require.NoError(t, err, "boot of %s/%s\n--- network-config:\n%s\n--- console (last lines):\n%s\n--- to boot it by hand: %s",
@@ -201,6 +201,12 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 		facts = append(facts, Judge(w, guest, contested(w, wants))...)
 	}
 	checkRows(t, built.Name, sc, facts, report)
+	// What a controller sees: the agent's report as KubeVirt puts it in
+	// the VMI status, judged by guestcheck.Verify.
+	checkVerdicts(t, built.Name, sc, boot.Agent)
+	if *update {
+		writeAgentReply(t, built.Name, sc.name, boot.Agent)
+	}
 	defaults := append(guest.DefaultRoutes(false), guest.DefaultRoutes(true)...)
 	if want, ok := sc.defaultRoutes[built.Name]; ok || len(defaults) > 0 {
 		assert.Equal(t, want, defaults, "default routes of %s/%s\n--- IPv4 routes:\n%s--- IPv6 routes:\n%s", built.Name, sc.name, report["route4"], report["route6"])

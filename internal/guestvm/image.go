@@ -29,10 +29,13 @@ const Suite = "bookworm"
 // script runs. dbus and python3-cffi-backend are dependencies that
 // debootstrap does not resolve by itself (of systemd-resolved and of
 // cloud-init's python3-cryptography); isc-dhcp-client is a dependency of
-// cloud-init, listed to make it explicit.
+// cloud-init, listed to make it explicit. qemu-guest-agent answers the
+// harness's guest-network-get-interfaces over the virtio-serial channel,
+// as it answers virt-launcher in a KubeVirt VM; udev starts it when the
+// channel's port appears.
 var basePackages = []string{
 	"linux-image-amd64", "systemd-sysv", "udev", "cloud-init", "iproute2",
-	"isc-dhcp-client", "dbus", "python3-cffi-backend",
+	"isc-dhcp-client", "dbus", "python3-cffi-backend", "qemu-guest-agent",
 }
 
 // cloudConfig is written to /etc/cloud/cloud.cfg.d/90-guestvm.cfg in every

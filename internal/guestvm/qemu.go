@@ -184,9 +184,19 @@ type Machine struct {
 	CPUs int
 	// Timeout bounds the boot, from start to power-off.
 	Timeout time.Duration
-	// Dir is a directory for the console logs and QEMU's temporary files;
-	// the caller removes it.
+	// Dir is a directory for the console logs, the agent's socket and
+	// QEMU's temporary files; the caller removes it.
 	Dir string
+	// Agent gives the guest the guest agent's channel, as KubeVirt's
+	// domains have it (a virtio-serial port named org.qemu.guest_agent.0,
+	// whose host end is the UNIX socket qga.sock in Dir). Once the report
+	// is complete, Run asks the agent for guest-network-get-interfaces
+	// (QueryAgent, for at most AgentTimeout) and then stops QEMU; the
+	// report script, seeing the port, waits for that instead of powering
+	// off at once.
+	Agent bool
+	// AgentTimeout bounds the agent query; zero means one minute.
+	AgentTimeout time.Duration
 }
 
 // Boot is what a finished boot left.
@@ -197,6 +207,9 @@ type Boot struct {
 	// Report is what the report script wrote to the second serial port
 	// (ttyS1); see ParseReport.
 	Report []byte
+	// Agent is the guest agent's reply to guest-network-get-interfaces,
+	// when Machine.Agent is set.
+	Agent []AgentInterface
 	// Elapsed is the time from QEMU's start to its exit.
 	Elapsed time.Duration
 }
@@ -226,6 +239,15 @@ func (m Machine) args() []string {
 			"-device", fmt.Sprintf("pcie-root-port,id=%s,chassis=%d,slot=%d", port, i+1, i+1),
 			"-netdev", n.netdev(id, i+1),
 			"-device", fmt.Sprintf("virtio-net-pci,netdev=%s,mac=%s,bus=%s", id, n.MAC, port),
+		)
+	}
+	if m.Agent {
+		// On pcie.0 after the NICs' root ports: it adds no bus, so the
+		// NICs keep their names.
+		a = append(a,
+			"-chardev", "socket,id=qga0,path="+filepath.Join(m.Dir, agentSocket)+",server=on,wait=off",
+			"-device", "virtio-serial-pci,id=vser0",
+			"-device", "virtserialport,bus=vser0.0,chardev=qga0,name="+agentPort,
 		)
 	}
 	return a
@@ -278,17 +300,63 @@ func (m Machine) Run(ctx context.Context) (Boot, error) {
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGKILL) }
 	cmd.WaitDelay = 10 * time.Second
 	start := time.Now()
-	err := cmd.Run()
-	b := Boot{Elapsed: time.Since(start)}
+	var b Boot
+	var agentErr error
+	stopped := false // Run stopped QEMU itself, after the agent's reply
+	err := cmd.Start()
+	if err == nil {
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		if m.Agent {
+			var ok bool
+			ok, err = waitForReport(ctx, filepath.Join(m.Dir, "report.log"), done)
+			if ok {
+				wait := m.AgentTimeout
+				if wait <= 0 {
+					wait = time.Minute
+				}
+				actx, acancel := context.WithTimeout(ctx, wait)
+				b.Agent, agentErr = QueryAgent(actx, filepath.Join(m.Dir, agentSocket), 10*time.Second)
+				acancel()
+				stopped = cmd.Process.Signal(syscall.SIGTERM) == nil
+				err = <-done
+			}
+		} else {
+			err = <-done
+		}
+	}
+	b.Elapsed = time.Since(start)
 	b.Console, _ = os.ReadFile(filepath.Join(m.Dir, "console.log"))
 	b.Report, _ = os.ReadFile(filepath.Join(m.Dir, "report.log"))
 	switch {
 	case ctx.Err() != nil:
 		return b, fmt.Errorf("guestvm: the guest did not power off within %v (QEMU killed): %w", m.Timeout, ctx.Err())
-	case err != nil:
+	case err != nil && !stopped:
 		return b, fmt.Errorf("guestvm: qemu-system-x86_64: %w: %s", err, strings.TrimSpace(stderr.String()))
 	case !bytes.Contains(b.Report, []byte(reportEnd)):
 		return b, ErrNoReport
+	case agentErr != nil:
+		return b, agentErr
 	}
 	return b, nil
+}
+
+// waitForReport polls the report file until it holds the report's end,
+// and reports whether it does; it gives up when QEMU exits (done, whose
+// error it returns) or ctx is done.
+func waitForReport(ctx context.Context, path string, done <-chan error) (bool, error) {
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(reportEnd)) {
+			return true, nil
+		}
+		select {
+		case err := <-done:
+			return false, err
+		case <-ctx.Done():
+			return false, <-done
+		case <-tick.C:
+		}
+	}
 }

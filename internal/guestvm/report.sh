@@ -4,7 +4,8 @@
 # expects) are present and no IPv6 address is tentative, for at most
 # WAIT_SECONDS, then writes what the guest's network looks like to the
 # second serial port, each section base64-encoded on one line, and powers
-# off. The harness parses it with guestvm.ParseReport.
+# off (with the guest agent's channel, after the harness has stopped
+# QEMU or two minutes). The harness parses it with guestvm.ParseReport.
 out=/dev/ttyS1
 WAIT_SECONDS=${WAIT_SECONDS:-30}
 exec >"$out" 2>&1
@@ -57,4 +58,8 @@ section files files
 section journal sh -c "journalctl -b --no-pager -o short-monotonic -u networking.service -u systemd-networkd.service -u 'ifup@*' | tail -n 200"
 echo "=== guestvm-report end"
 sync
+# With the guest agent's channel, the harness asks the agent for the
+# interfaces once it has read the report, then stops QEMU; power off by
+# ourselves only if it never does.
+[ -e /dev/virtio-ports/org.qemu.guest_agent.0 ] && sleep 120
 poweroff -f
