@@ -36,12 +36,12 @@ type Spec struct {
 
 // NetworksInInterfaceOrder returns the indexes of s.Networks in the order
 // of the VM's interfaces, s.InterfaceOrder (the order of s.Networks when it
-// is empty), leaving out absent networks. It returns too the problems of an
-// InterfaceOrder that does not name every network exactly once: a name it
-// holds twice (field.Duplicate), a name that no network has
-// (field.NotFound) and a network it leaves out (field.Required), with paths
-// under fldPath.Child("interfaceOrder"), fldPath being the path of s (nil
-// for the root).
+// is empty), leaving out absent networks. It also returns the problems of
+// an InterfaceOrder that does not name every network exactly once: a name
+// it holds twice (field.Duplicate), a name that no network has
+// (field.NotFound) and a network it leaves out (field.Required), with
+// paths under fldPath.Child("interfaceOrder"), fldPath being the path of s
+// (nil for the root).
 //
 // KubeVirt walks a VM's interfaces in this order, leaving out absent ones,
 // both to make the domain's NICs
