@@ -15,7 +15,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/guestnet/guestnet/cloudinit"
 	"github.com/guestnet/guestnet/netconfig"
@@ -298,11 +297,7 @@ func checkCarries(t *testing.T, out *kubevirtv1.VirtualMachine, secret *corev1.S
 		}
 	}
 
-	doc, err := yaml.Marshal(out)
-	require.NoError(t, err)
-	var fromYAML kubevirtv1.VirtualMachine
-	require.NoError(t, yaml.UnmarshalStrict(doc, &fromYAML), "%s", doc)
-	require.Equal(t, out, &fromYAML, "the VM changed through a YAML manifest:\n%s", doc)
+	fromYAML, backSecret := throughYAML(t, out, secret)
 
 	js, err := json.Marshal(out)
 	require.NoError(t, err)
@@ -310,13 +305,5 @@ func checkCarries(t *testing.T, out *kubevirtv1.VirtualMachine, secret *corev1.S
 	require.NoError(t, json.Unmarshal(js, &fromJSON), "%s", js)
 	require.Equal(t, out, &fromJSON, "the VM changed through JSON:\n%s", js)
 
-	var backSecret *corev1.Secret
-	if secret != nil {
-		sdoc, err := yaml.Marshal(secret)
-		require.NoError(t, err)
-		backSecret = &corev1.Secret{}
-		require.NoError(t, yaml.UnmarshalStrict(sdoc, backSecret), "%s", sdoc)
-		require.Equal(t, secret, backSecret)
-	}
-	require.True(t, bytes.Equal(data, networkDataOf(t, &fromYAML, backSecret)), "the data changed through a YAML manifest")
+	require.True(t, bytes.Equal(data, networkDataOf(t, fromYAML, backSecret)), "the data changed through a YAML manifest")
 }

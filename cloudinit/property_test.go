@@ -215,22 +215,29 @@ func TestRoundTripThroughRealTypes(t *testing.T) {
 		out, secret, err := cloudinit.SetNetworkData(c.vm, c.data, c.opts...)
 		require.NoError(t, err)
 
-		manifest, err := yaml.Marshal(out)
-		require.NoError(t, err)
-		var back kubevirtv1.VirtualMachine
-		require.NoError(t, yaml.UnmarshalStrict(manifest, &back), "%s", manifest)
-		require.Equal(t, out, &back, "the VM changed through YAML:\n%s", manifest)
-
-		var backSecret *corev1.Secret
-		if secret != nil {
-			sm, err := yaml.Marshal(secret)
-			require.NoError(t, err)
-			backSecret = &corev1.Secret{}
-			require.NoError(t, yaml.UnmarshalStrict(sm, backSecret), "%s", sm)
-			require.Equal(t, secret, backSecret)
-		}
-		require.True(t, bytes.Equal(c.data, networkDataOf(t, &back, backSecret)), "the network data changed through YAML")
+		back, backSecret := throughYAML(t, out, secret)
+		require.True(t, bytes.Equal(c.data, networkDataOf(t, back, backSecret)), "the network data changed through YAML")
 	})
+}
+
+// throughYAML writes vm and secret (which may be nil) as YAML manifests
+// with sigs.k8s.io/yaml, decodes them strictly back into their types,
+// checks that they come back equal, and returns them.
+func throughYAML(t require.TestingT, vm *kubevirtv1.VirtualMachine, secret *corev1.Secret) (*kubevirtv1.VirtualMachine, *corev1.Secret) {
+	manifest, err := yaml.Marshal(vm)
+	require.NoError(t, err)
+	var back kubevirtv1.VirtualMachine
+	require.NoError(t, yaml.UnmarshalStrict(manifest, &back), "%s", manifest)
+	require.Equal(t, vm, &back, "the VM changed through YAML:\n%s", manifest)
+	if secret == nil {
+		return &back, nil
+	}
+	sm, err := yaml.Marshal(secret)
+	require.NoError(t, err)
+	var backSecret corev1.Secret
+	require.NoError(t, yaml.UnmarshalStrict(sm, &backSecret), "%s", sm)
+	require.Equal(t, secret, &backSecret)
+	return &back, &backSecret
 }
 
 // TestSetNetworkDataIsIdempotent: setting the same data again changes

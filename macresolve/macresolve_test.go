@@ -28,6 +28,25 @@ func assertErrorCount(t *testing.T, err error, substrings []string, want int) {
 	}
 }
 
+// checkOutcome checks what a call gave, got and err, against a table
+// row: with wantErr empty, no error and want; otherwise a nil result and an
+// error holding each of wantErr, with wantCount problems as
+// assertErrorCount counts them.
+func checkOutcome[T any](t *testing.T, got T, err error, want T, wantErr []string, wantCount int) {
+	t.Helper()
+	if len(wantErr) > 0 {
+		require.Error(t, err)
+		for _, s := range wantErr {
+			assert.ErrorContains(t, err, s)
+		}
+		assertErrorCount(t, err, wantErr, wantCount)
+		assert.Nil(t, got)
+		return
+	}
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
 func mac(s string) netconfig.MAC { return netconfig.MustParseMAC(s) }
 
 // vmi builds a VMI whose spec interfaces have the given names and MACs
@@ -176,17 +195,7 @@ func TestFromVMI(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := FromVMI(tt.vmi)
-			if len(tt.wantErr) > 0 {
-				require.Error(t, err)
-				for _, s := range tt.wantErr {
-					assert.ErrorContains(t, err, s)
-				}
-				assertErrorCount(t, err, tt.wantErr, tt.wantCount)
-				assert.Nil(t, got)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
+			checkOutcome(t, got, err, tt.want, tt.wantErr, tt.wantCount)
 		})
 	}
 }
@@ -230,17 +239,7 @@ func TestStatic(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Static(tt.macs)
-			if len(tt.wantErr) > 0 {
-				require.Error(t, err)
-				for _, s := range tt.wantErr {
-					assert.ErrorContains(t, err, s)
-				}
-				assertErrorCount(t, err, tt.wantErr, tt.wantCount)
-				assert.Nil(t, got)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
+			checkOutcome(t, got, err, tt.want, tt.wantErr, tt.wantCount)
 		})
 	}
 }

@@ -88,8 +88,10 @@ func WithNetworkStatus(statuses []nadv1.NetworkStatus) SelectionOption {
 // A Multus network with no name, with no NetworkName or a malformed one,
 // two Multus networks with the same name (they would ask for the same pod
 // interface), an address that is not set, a MAC that no NIC can have, and
-// an InterfaceOrder that does not name every network exactly once (or
-// that cannot, two networks having one name) are errors, reported all at once as a *netconfig.ValidationError whose
+// an InterfaceOrder that does not name every network exactly once (as
+// netconfig.Spec.NetworksInInterfaceOrder checks it, which gives the
+// order) or that cannot, two networks having one name, are errors,
+// reported all at once as a *netconfig.ValidationError whose
 // field.Errors have paths like networks[1].networkName or
 // interfaceOrder[2]. Absent Multus networks are checked too, though not
 // requested. spec is not otherwise validated: build the guest config from
@@ -103,7 +105,8 @@ func NetworkSelection(spec netconfig.Spec, macs netconfig.MACResolver, opts ...S
 	}
 	var (
 		// requested holds, by network index, the element of each Multus
-		// network that is requested.
+		// network; the interface order leaves out absent ones, which are
+		// not requested.
 		requested = make([]*nadv1.NetworkSelectionElement, len(spec.Networks))
 		errs      field.ErrorList
 		names     = map[string]int{} // network name -> index of the Multus network of that name
@@ -169,12 +172,11 @@ func NetworkSelection(spec netconfig.Spec, macs netconfig.MACResolver, opts ...S
 				e.MacRequest = mac.String()
 			}
 		}
-		if !n.Absent {
-			requested[i] = &e
-		}
+		requested[i] = &e
 	}
-	order, orderErrs := interfaceOrder(spec)
+	order, orderErrs := spec.NetworksInInterfaceOrder(nil)
 	errs = append(errs, orderErrs...)
+	errs = append(errs, orderNameClashes(spec)...)
 	if len(errs) > 0 {
 		return nil, &netconfig.ValidationError{Errors: errs}
 	}
@@ -187,59 +189,33 @@ func NetworkSelection(spec netconfig.Spec, macs netconfig.MACResolver, opts ...S
 	return elements, nil
 }
 
-// interfaceOrder returns the indexes of spec's networks in the order of
-// spec.InterfaceOrder, or of spec.Networks when it is empty, and the
-// problems of an InterfaceOrder that does not name every network exactly
-// once, as netconfig.Build reports them: a name twice, a name of no
-// network, a network left out; and two networks of one name, which it
-// cannot place (but two Multus networks, which NetworkSelection reports).
-func interfaceOrder(spec netconfig.Spec) ([]int, field.ErrorList) {
-	order := make([]int, 0, len(spec.Networks))
+// orderNameClashes returns, when spec.InterfaceOrder is set, an error for
+// each network that has the name of an earlier one which the interface
+// order names: the order cannot tell the two apart. Two Multus networks of
+// one name are left to NetworkSelection, which reports them already. The
+// rest of what is wrong with an interface order,
+// netconfig.Spec.NetworksInInterfaceOrder reports, as netconfig.Build does.
+func orderNameClashes(spec netconfig.Spec) field.ErrorList {
 	if len(spec.InterfaceOrder) == 0 {
-		for i := range spec.Networks {
-			order = append(order, i)
-		}
-		return order, nil
+		return nil
 	}
-	first := make(map[string]int, len(spec.Networks)) // network name -> index of the first network of that name
-	for i := range spec.Networks {
-		if _, seen := first[spec.Networks[i].Name]; !seen {
-			first[spec.Networks[i].Name] = i
-		}
-	}
-	var errs field.ErrorList
-	path := field.NewPath("interfaceOrder")
 	named := make(map[string]bool, len(spec.InterfaceOrder))
-	for k, name := range spec.InterfaceOrder {
-		i, ok := first[name]
-		switch {
-		case named[name]:
-			fe := field.Duplicate(path.Index(k), name)
-			fe.Detail = "the interface order names each network once"
-			errs = append(errs, fe)
-		case !ok:
-			fe := field.NotFound(path.Index(k), name)
-			fe.Detail = "the interface order names only the spec's networks"
-			errs = append(errs, fe)
-		default:
-			order = append(order, i)
-		}
+	for _, name := range spec.InterfaceOrder {
 		named[name] = true
 	}
+	var errs field.ErrorList
+	first := make(map[string]int, len(spec.Networks)) // network name -> index of the first network of that name
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
-		switch j := first[n.Name]; {
-		case n.Name == "":
-		case !named[n.Name]:
-			errs = append(errs, field.Required(path, fmt.Sprintf("networks[%d] (%q) has no place in the interface order, which names every network once", i, n.Name)))
-		case j != i && !(n.Source == netconfig.SourceMultus && spec.Networks[j].Source == netconfig.SourceMultus):
-			// Two Multus networks of one name are NetworkSelection's
-			// problem already.
+		switch j, seen := first[n.Name]; {
+		case !seen:
+			first[n.Name] = i
+		case n.Name != "" && named[n.Name] && !(n.Source == netconfig.SourceMultus && spec.Networks[j].Source == netconfig.SourceMultus):
 			errs = append(errs, field.Invalid(field.NewPath("networks").Index(i).Child("name"), n.Name,
 				fmt.Sprintf("networks[%d] has the same name, so the interface order cannot tell them apart", j)))
 		}
 	}
-	return order, errs
+	return errs
 }
 
 // NetworksAnnotation returns the value of the k8s.v1.cni.cncf.io/networks

@@ -12,8 +12,9 @@ import (
 //  1. resolve (resolve.go): ask the status resolver, once, for the status
 //     of all networks; then decide for each network, in VM order, its role
 //     (pod network, Multus attachment, or skipped), its guest interface
-//     name, and how its NIC is matched: by a MAC, which Result.Interfaces
-//     reports with its origin, or by name as a fallback;
+//     name (by its place in Spec.NetworksInInterfaceOrder), and how its
+//     NIC is matched: by a MAC, which Result.Interfaces reports with its
+//     origin, or by name as a fallback;
 //  2. validate (validate.go, with ipconfig.go, acrossnetworks.go and
 //     text.go): check the specs and the resolved plan, and collect every
 //     problem at once;
@@ -44,8 +45,9 @@ func Build(spec Spec, opts ...Option) (Result, error) {
 		return Result{}, &ValidationError{Errors: errs}
 	}
 
-	plans, ifaces, warnings := resolve(spec, o)
-	errs, warnings := validate(spec, plans, o, warnings)
+	order, orderErrs := spec.NetworksInInterfaceOrder(o.path)
+	plans, ifaces, warnings := resolve(spec, order, o)
+	errs, warnings := validate(spec, plans, orderErrs, o, warnings)
 	if len(errs) > 0 {
 		return Result{}, &ValidationError{Errors: errs}
 	}

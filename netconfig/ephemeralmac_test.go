@@ -141,12 +141,7 @@ func TestEphemeralMACWarningOnThePodNetwork(t *testing.T) {
 // gives none), else, for the bridge and sriov bindings, the network
 // status's.
 func TestEphemeralMACWarnedIffTheChosenMACIsEphemeral(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		warned := map[string]bool{}
 		for _, w := range res.Warnings {
 			if w.Code == netconfig.WarningEphemeralMAC {

@@ -225,21 +225,7 @@ func TestFamilyModesValidation(t *testing.T) {
 			if tt.network.Source == netconfig.SourceMultus {
 				spec.Networks = []netconfig.Network{podMasquerade(nil), tt.network}
 			}
-			res, err := netconfig.Build(spec)
-			require.Error(t, err)
-			assert.Empty(t, res.YAML, "output emitted for invalid input")
-			var invalid *netconfig.ValidationError
-			require.True(t, errors.As(err, &invalid))
-			got := map[string]string{}
-			for _, fe := range invalid.Errors {
-				got[fe.Field] += fe.Error() + "\n"
-			}
-			for path, fragment := range tt.want {
-				if assert.Contains(t, got, path, "no error for %s; got %v", path, invalid.Errors) {
-					assert.Contains(t, got[path], fragment, "error for %s", path)
-				}
-			}
-			assert.Len(t, invalid.Errors, len(tt.want), "unexpected errors: %v", invalid.Errors)
+			requireInvalid(t, spec, nil, tt.want)
 		})
 	}
 }

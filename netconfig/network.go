@@ -1,6 +1,11 @@
 package netconfig
 
-import "net/netip"
+import (
+	"fmt"
+	"net/netip"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
 
 // Spec is the input of Build: a VM's networks, in the VM's order.
 type Spec struct {
@@ -27,6 +32,84 @@ type Spec struct {
 	// (pkg/virt-launcher/virtwrap/device/hostdevice/sriov). Build numbers
 	// the guest's NICs the same way: see Interface.Name.
 	InterfaceOrder []string
+}
+
+// NetworksInInterfaceOrder returns the indexes of s.Networks in the order
+// of the VM's interfaces, s.InterfaceOrder (the order of s.Networks when it
+// is empty), leaving out absent networks. It also returns the problems of
+// an InterfaceOrder that does not name every network exactly once: a name
+// it holds twice (field.Duplicate), a name that no network has
+// (field.NotFound) and a network it leaves out (field.Required), with
+// paths under fldPath.Child("interfaceOrder"), fldPath being the path of s
+// (nil for the root).
+//
+// KubeVirt walks a VM's interfaces in this order, leaving out absent ones,
+// both to make the domain's NICs
+// (pkg/virt-launcher/virtwrap/converter/network.go,
+// CreateDomainInterfaces, whose SR-IOV interfaces become PCI host devices
+// after all the NICs) and to list the pod's Multus networks
+// (pkg/network/pod/annotations/generator.go Generate keeps the interfaces
+// whose state is not absent, and vmispec.FilterNetworksByInterfaces returns
+// the networks in the order of the interfaces). Build numbers the guest's
+// NICs in it (see Interface.Name).
+//
+// Every network that is not absent is in the result exactly once, even
+// when s is invalid: an entry of InterfaceOrder at fault is passed over,
+// and the networks that InterfaceOrder gives no place of their own (those
+// it leaves out, those with no name, and all but the first of networks
+// that share a name, which Build reports) follow in the order of
+// s.Networks. s is only read.
+func (s Spec) NetworksInInterfaceOrder(fldPath *field.Path) ([]int, field.ErrorList) {
+	order := make([]int, 0, len(s.Networks))
+	if len(s.InterfaceOrder) == 0 {
+		for i := range s.Networks {
+			if !s.Networks[i].Absent {
+				order = append(order, i)
+			}
+		}
+		return order, nil
+	}
+	first := make(map[string]int, len(s.Networks)) // network name -> index of the first network of that name
+	for i := range s.Networks {
+		if name := s.Networks[i].Name; name != "" {
+			if _, seen := first[name]; !seen {
+				first[name] = i
+			}
+		}
+	}
+	var errs field.ErrorList
+	path := fldPath.Child("interfaceOrder")
+	named := make(map[string]bool, len(s.InterfaceOrder))
+	placed := make([]bool, len(s.Networks))
+	for k, name := range s.InterfaceOrder {
+		i, ok := first[name]
+		switch {
+		case named[name]:
+			fe := field.Duplicate(path.Index(k), name)
+			fe.Detail = "the interface order names each network once"
+			errs = append(errs, fe)
+		case !ok:
+			fe := field.NotFound(path.Index(k), name)
+			fe.Detail = "the interface order names only the spec's networks"
+			errs = append(errs, fe)
+		default:
+			placed[i] = true
+			if !s.Networks[i].Absent {
+				order = append(order, i)
+			}
+		}
+		named[name] = true
+	}
+	for i := range s.Networks {
+		n := &s.Networks[i]
+		if n.Name != "" && !named[n.Name] {
+			errs = append(errs, field.Required(path, fmt.Sprintf("networks[%d] (%q) has no place in the interface order, which names every network once", i, n.Name)))
+		}
+		if !placed[i] && !n.Absent {
+			order = append(order, i)
+		}
+	}
+	return order, errs
 }
 
 // Source says where a network comes from, as KubeVirt's network source

@@ -285,3 +285,69 @@ func TestMultusDefaultNetwork(t *testing.T) {
 		validationtest.RequireOne(t, err, field.ErrorTypeRequired, "networks[0].networkName")
 	})
 }
+
+func TestNetworksInInterfaceOrder(t *testing.T) {
+	nets := []netconfig.Network{
+		{Name: "default", Source: netconfig.SourcePod},
+		{Name: "red", Source: netconfig.SourceMultus, NetworkName: "red-net", Absent: true},
+		{Name: "blue", Source: netconfig.SourceMultus, NetworkName: "blue-net"},
+		{Name: "green", Source: netconfig.SourceMultus, NetworkName: "green-net"},
+	}
+	tests := []struct {
+		name  string
+		order []string
+		want  []int
+		errs  []string // field.Error texts
+	}{
+		{name: "networks order when no interface order is given, absent left out", want: []int{0, 2, 3}},
+		{name: "the interface order, absent left out", order: []string{"green", "red", "default", "blue"}, want: []int{3, 0, 2}},
+		{
+			// Every network that is not absent is still there once: the
+			// entries at fault are passed over, and the networks left
+			// out follow in networks order.
+			name:  "an interface order that does not name every network once",
+			order: []string{"blue", "purple", "blue", "red"},
+			want:  []int{2, 0, 3},
+			errs: []string{
+				`spec.interfaceOrder[1]: Not found: "purple": the interface order names only the spec's networks`,
+				`spec.interfaceOrder[2]: Duplicate value: "blue": the interface order names each network once`,
+				`spec.interfaceOrder: Required value: networks[0] ("default") has no place in the interface order, which names every network once`,
+				`spec.interfaceOrder: Required value: networks[3] ("green") has no place in the interface order, which names every network once`,
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := netconfig.Spec{Networks: nets, InterfaceOrder: tt.order}
+			got, errs := spec.NetworksInInterfaceOrder(field.NewPath("spec"))
+			assert.Equal(t, tt.want, got)
+			var texts []string
+			for _, fe := range errs {
+				texts = append(texts, fe.Error())
+			}
+			assert.Equal(t, tt.errs, texts)
+		})
+	}
+}
+
+// TestNetworksInInterfaceOrderHoldsEachNetworkOnce: for any spec, valid or
+// not, the result holds every network that is not absent exactly once, and
+// no absent one.
+func TestNetworksInInterfaceOrderHoldsEachNetworkOnce(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		spec := genArbitrarySpec(t)
+		order, _ := spec.NetworksInInterfaceOrder(nil)
+		seen := make([]bool, len(spec.Networks))
+		for _, i := range order {
+			if seen[i] || spec.Networks[i].Absent {
+				t.Fatalf("networks[%d] (absent %v) in %v", i, spec.Networks[i].Absent, order)
+			}
+			seen[i] = true
+		}
+		for i, n := range spec.Networks {
+			if !n.Absent && !seen[i] {
+				t.Fatalf("networks[%d] missing from %v", i, order)
+			}
+		}
+	})
+}

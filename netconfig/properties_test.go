@@ -12,20 +12,25 @@ import (
 	"pgregory.net/rapid"
 )
 
-// build runs Build on a scenario and fails the property on an unexpected
-// error: generated scenarios are valid unless the pod network is static.
-func build(t *rapid.T, s scenario) (netconfig.Result, bool) {
-	res, err := netconfig.Build(s.spec, s.options()...)
-	if podStatic(s) {
-		if err == nil {
-			t.Fatalf("a static pod network was accepted")
+// checkAccepted checks prop over generated scenarios, each with Build's
+// Result. Generated scenarios are valid unless the pod network is static:
+// Build must accept the others, and refuse those, for which prop is not
+// run.
+func checkAccepted(t *testing.T, prop func(t *rapid.T, s scenario, res netconfig.Result)) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genScenario(t)
+		res, err := netconfig.Build(s.spec, s.options()...)
+		if podStatic(s) {
+			if err == nil {
+				t.Fatalf("a static pod network was accepted")
+			}
+			return
 		}
-		return res, false
-	}
-	if err != nil {
-		t.Fatalf("valid scenario refused: %v", err)
-	}
-	return res, true
+		if err != nil {
+			t.Fatalf("valid scenario refused: %v", err)
+		}
+		prop(t, s, res)
+	})
 }
 
 func podStatic(s scenario) bool {
@@ -44,12 +49,7 @@ func entryOf(res netconfig.Result, i int) (netplan.Ethernet, bool) {
 }
 
 func TestPodNetworkNeverStatic(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		for i, ifc := range res.Interfaces {
 			if ifc.Role != netconfig.RolePod {
 				continue
@@ -72,12 +72,7 @@ func TestPodNetworkNeverStatic(t *testing.T) {
 }
 
 func TestNonMultusAndAbsentNetworksNeverAppear(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		for i, n := range s.spec.Networks {
 			if n.Absent {
 				// Absent interfaces have no NIC at all (KubeVirt's
@@ -103,12 +98,7 @@ func TestNonMultusAndAbsentNetworksNeverAppear(t *testing.T) {
 }
 
 func TestFallbackNamesUniqueInVMOrderAndDistinctFromMACNames(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		names := map[string]int{}
 		want := kubevirtNICNames(s.spec)
 		for i, ifc := range res.Interfaces {
@@ -133,12 +123,7 @@ func TestFallbackNamesUniqueInVMOrderAndDistinctFromMACNames(t *testing.T) {
 }
 
 func TestKnownMACAlwaysMatchesByMAC(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		for i, n := range s.spec.Networks {
 			e, configured := entryOf(res, i)
 			if !configured {
@@ -164,12 +149,7 @@ func TestKnownMACAlwaysMatchesByMAC(t *testing.T) {
 }
 
 func TestEveryStaticAddressAppearsOnceOnItsEntry(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		count := map[string]int{}
 		for _, e := range res.Config.Network.Ethernets {
 			for _, a := range e.Addresses {
@@ -190,12 +170,7 @@ func TestEveryStaticAddressAppearsOnceOnItsEntry(t *testing.T) {
 }
 
 func TestOutputDeterministicAndRoundTrips(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		again, err := netconfig.Build(s.spec, s.options()...)
 		require.NoError(t, err)
 		assert.True(t, bytes.Equal(res.YAML, again.YAML), "two builds of one input differ:\n%s\n---\n%s", res.YAML, again.YAML)
@@ -239,10 +214,8 @@ func warningCodes(res netconfig.Result, network string) []netconfig.WarningCode 
 // and pointer of one entry leaves the other entries, and a fresh Build of
 // the same input, as they were.
 func TestResultEntriesShareNoMemory(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok || len(res.Config.Network.Ethernets) == 0 {
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
+		if len(res.Config.Network.Ethernets) == 0 {
 			return
 		}
 		want, err := netplan.Marshal(res.Config)

@@ -19,10 +19,10 @@ type plan struct {
 }
 
 // resolve decides, for each network in VM order, its role, its guest
-// interface name and how its NIC is matched. It asks the status resolver
-// once, for all networks, and returns the plans, the Interfaces they fill
-// in, and warnings.
-func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
+// interface name (from order, Spec.NetworksInInterfaceOrder's) and how its
+// NIC is matched. It asks the status resolver once, for all networks, and
+// returns the plans, the Interfaces they fill in, and warnings.
+func resolve(spec Spec, order []int, o options) ([]plan, []Interface, []Warning) {
 	ifaces := make([]Interface, len(spec.Networks))
 	plans := make([]plan, len(spec.Networks))
 	// Room for a warning per network and a few more: a VM's warnings
@@ -34,7 +34,7 @@ func resolve(spec Spec, o options) ([]plan, []Interface, []Warning) {
 		statuses = o.status.NetworkStatuses(spec.Networks)
 		copies = make([]NetworkStatus, len(spec.Networks))
 	}
-	nics := nicPositions(spec)
+	nics := nicPositions(spec, order)
 	for i := range spec.Networks {
 		n := &spec.Networks[i]
 		p := &plans[i]
@@ -147,44 +147,21 @@ func role(n *Network, st *NetworkStatus, hasStatus bool) Role {
 
 // nicPositions returns, for each network of spec, the position of its NIC
 // among the guest's NICs, counting from 0, or -1 for an absent network,
-// which has none. KubeVirt attaches the NICs in the order of the VM's
-// interfaces (spec.InterfaceOrder), leaving out absent ones
-// (pkg/virt-launcher/virtwrap/converter/network.go,
+// which has none. order is spec.NetworksInInterfaceOrder's: KubeVirt
+// attaches the NICs in the order of the VM's interfaces, leaving out absent
+// ones (pkg/virt-launcher/virtwrap/converter/network.go,
 // CreateDomainInterfaces), and then the SR-IOV interfaces, in the same
 // order, as PCI host devices (converter.go appends c.SRIOVDevices after
-// the interfaces; libvirt gives host devices PCI slots after the NICs). An
-// InterfaceOrder that does not name every network once is an error that
-// validate reports; the order of Networks stands in for it meanwhile.
-func nicPositions(spec Spec) []int {
-	order := make([]int, 0, len(spec.Networks)) // network indexes in interface order
-	if len(spec.InterfaceOrder) == len(spec.Networks) && len(spec.InterfaceOrder) > 0 {
-		index := make(map[string]int, len(spec.Networks))
-		for i := range spec.Networks {
-			index[spec.Networks[i].Name] = i
-		}
-		seen := make([]bool, len(spec.Networks))
-		for _, name := range spec.InterfaceOrder {
-			if i, ok := index[name]; ok && !seen[i] {
-				seen[i] = true
-				order = append(order, i)
-			}
-		}
-	}
-	if len(order) != len(spec.Networks) {
-		order = order[:0]
-		for i := range spec.Networks {
-			order = append(order, i)
-		}
-	}
+// the interfaces; libvirt gives host devices PCI slots after the NICs).
+func nicPositions(spec Spec, order []int) []int {
 	pos := make([]int, len(spec.Networks))
+	for i := range pos {
+		pos[i] = -1
+	}
 	next := 0
 	for pass := 0; pass < 2; pass++ { // the NICs, then the SR-IOV host devices
 		for _, i := range order {
-			n := &spec.Networks[i]
-			switch {
-			case n.Absent:
-				pos[i] = -1
-			case (n.Binding == BindingSRIOV) == (pass == 1):
+			if (spec.Networks[i].Binding == BindingSRIOV) == (pass == 1) {
 				pos[i] = next
 				next++
 			}

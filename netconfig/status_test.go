@@ -107,12 +107,7 @@ func TestNetworkStatusClone(t *testing.T) {
 // for none), and scribbling over every Status of a Result changes neither
 // the resolver's statuses nor a later Build's Interfaces.
 func TestInterfaceStatusIsACopyOfTheNetworkStatus(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		s := genScenario(t)
-		res, ok := build(t, s)
-		if !ok {
-			return
-		}
+	checkAccepted(t, func(t *rapid.T, s scenario, res netconfig.Result) {
 		before := netconfig.StatusMap{}
 		for name, st := range s.status {
 			st.IPs, st.Gateways = slices.Clone(st.IPs), slices.Clone(st.Gateways)

@@ -10,9 +10,11 @@ import (
 // validate checks the specs and the resolved plans and returns every
 // problem at once, plus warnings about valid but doubtful input, appended
 // to those resolve gave. It walks the networks once, checking each one's
-// own fields (here) and IP config (ipconfig.go), then what spans networks
-// (acrossnetworks.go); limits.go's were checked before resolve.
-func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.ErrorList, []Warning) {
+// own fields (here) and IP config (ipconfig.go), then takes orderErrs, the
+// problems of the interface order (Spec.NetworksInInterfaceOrder), and
+// checks what spans networks (acrossnetworks.go); limits.go's were checked
+// before resolve.
+func validate(spec Spec, plans []plan, orderErrs field.ErrorList, o options, warnings []Warning) (field.ErrorList, []Warning) {
 	v := validator{root: o.path, style: o.defaultRoute, warnings: warnings}
 	if spec.Namespace != "" {
 		for _, msg := range validation.IsDNS1123Label(spec.Namespace) {
@@ -53,7 +55,7 @@ func validate(spec Spec, plans []plan, o options, warnings []Warning) (field.Err
 			v.ipConfig(i, n, n.IPConfig, plans[i].Role)
 		}
 	}
-	v.interfaceOrder(spec, firstName)
+	v.errs = append(v.errs, orderErrs...)
 	v.macs(plans)
 	v.acrossNetworks(spec, plans)
 	return v.errs, v.warnings
@@ -127,33 +129,5 @@ func (v *validator) network(i int, n *Network) {
 	}
 	if n.PCIAddress != "" && !isPCIAddress(n.PCIAddress) {
 		v.add(field.Invalid(v.path(i).Child("pciAddress"), n.PCIAddress, "want a PCI address of the form 0000:81:00.1 (domain:bus:slot.function, lower-case hex)"))
-	}
-}
-
-// interfaceOrder checks that spec.InterfaceOrder, when set, names every
-// network exactly once; firstName maps each network name to its index.
-func (v *validator) interfaceOrder(spec Spec, firstName map[string]int) {
-	if len(spec.InterfaceOrder) == 0 {
-		return
-	}
-	path := v.root.Child("interfaceOrder")
-	named := make(map[string]bool, len(spec.InterfaceOrder))
-	for i, name := range spec.InterfaceOrder {
-		switch _, ok := firstName[name]; {
-		case named[name]:
-			fe := field.Duplicate(path.Index(i), name)
-			fe.Detail = "the interface order names each network once"
-			v.add(fe)
-		case !ok:
-			fe := field.NotFound(path.Index(i), name)
-			fe.Detail = "the interface order names only the spec's networks"
-			v.add(fe)
-		}
-		named[name] = true
-	}
-	for i := range spec.Networks {
-		if name := spec.Networks[i].Name; name != "" && !named[name] {
-			v.add(field.Required(path, fmt.Sprintf("networks[%d] (%q) has no place in the interface order, which names every network once", i, name)))
-		}
 	}
 }

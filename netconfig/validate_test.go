@@ -260,23 +260,32 @@ func TestValidationErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			spec := seedSpec()
 			tt.mutate(&spec)
-			res, err := netconfig.Build(spec, tt.opts...)
-			require.Error(t, err)
-			assert.Empty(t, res.YAML, "output emitted for invalid input")
-			var invalid *netconfig.ValidationError
-			require.True(t, errors.As(err, &invalid))
-			got := map[string]string{}
-			for _, fe := range invalid.Errors {
-				got[fe.Field] += fe.Error() + "\n"
-			}
-			for path, fragment := range tt.want {
-				if assert.Contains(t, got, path, "no error for %s; got %v", path, invalid.Errors) {
-					assert.Contains(t, got[path], fragment, "error for %s", path)
-				}
-			}
-			assert.Len(t, invalid.Errors, len(tt.want), "unexpected errors: %v", invalid.Errors)
+			requireInvalid(t, spec, tt.opts, tt.want)
 		})
 	}
+}
+
+// requireInvalid checks that Build refuses spec, given opts, with no
+// output and a *netconfig.ValidationError holding exactly one problem at
+// each path of want, whose message holds the fragment want gives for the
+// path, and no other problem.
+func requireInvalid(t *testing.T, spec netconfig.Spec, opts []netconfig.Option, want map[string]string) {
+	t.Helper()
+	res, err := netconfig.Build(spec, opts...)
+	require.Error(t, err)
+	assert.Empty(t, res.YAML, "output emitted for invalid input")
+	var invalid *netconfig.ValidationError
+	require.True(t, errors.As(err, &invalid))
+	got := map[string]string{}
+	for _, fe := range invalid.Errors {
+		got[fe.Field] += fe.Error() + "\n"
+	}
+	for path, fragment := range want {
+		if assert.Contains(t, got, path, "no error for %s; got %v", path, invalid.Errors) {
+			assert.Contains(t, got[path], fragment, "error for %s", path)
+		}
+	}
+	assert.Len(t, invalid.Errors, len(want), "unexpected errors: %v", invalid.Errors)
 }
 
 func TestValidSpecsPass(t *testing.T) {

@@ -43,6 +43,20 @@ func lines(s string) []string {
 	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }
 
+// requireFailed checks that r is a run that failed (exit code 1) with
+// nothing on stdout and one line on stderr for each of want, which starts
+// with it.
+func requireFailed(t *testing.T, r result, want []string) {
+	t.Helper()
+	assert.Equal(t, 1, r.code)
+	assert.Empty(t, r.stdout)
+	got := lines(r.stderr)
+	require.Len(t, got, len(want), "stderr:\n%s", r.stderr)
+	for i, w := range want {
+		assert.True(t, strings.HasPrefix(got[i], w), "stderr line %d:\n got: %s\nwant: %s...", i, got[i], w)
+	}
+}
+
 // warningLine is the form of a warning: code, network, message.
 var warningLine = regexp.MustCompile(`^warning: [A-Za-z]+: (network [^:]+: )?\S.*$`)
 
@@ -265,13 +279,7 @@ func TestInvalidInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := render(t, tt.stdin, tt.args...)
-			assert.Equal(t, 1, r.code)
-			assert.Empty(t, r.stdout)
-			got := lines(r.stderr)
-			require.Len(t, got, len(tt.want), "stderr:\n%s", r.stderr)
-			for i, w := range tt.want {
-				assert.True(t, strings.HasPrefix(got[i], w), "stderr line %d:\n got: %s\nwant: %s...", i, got[i], w)
-			}
+			requireFailed(t, r, tt.want)
 		})
 	}
 }

@@ -111,13 +111,7 @@ func TestSpecAgainstTheVM(t *testing.T) {
 				args = []string{"--vm", vm}
 			}
 			r := render(t, tt.spec, append([]string{"--spec", "-"}, args...)...)
-			assert.Equal(t, 1, r.code)
-			assert.Empty(t, r.stdout)
-			got := lines(r.stderr)
-			require.Len(t, got, len(tt.want), "stderr:\n%s", r.stderr)
-			for i, w := range tt.want {
-				assert.True(t, strings.HasPrefix(got[i], w), "stderr line %d:\n got: %s\nwant: %s...", i, got[i], w)
-			}
+			requireFailed(t, r, tt.want)
 		})
 	}
 }

@@ -412,6 +412,13 @@ func calls(in *inputs) []call {
 		{[]string{"netconfig.MACResolverFunc.ResolveMAC", "netconfig.MACTable.ResolveMAC"}, func() any {
 			return []any{build(netconfig.WithMACResolver(in.resolverFunc)), build(netconfig.WithMACResolver(in.table))}
 		}},
+		{[]string{"netconfig.Spec.NetworksInInterfaceOrder"}, func() any {
+			ordered := in.spec // a copy, whose InterfaceOrder is its own
+			ordered.InterfaceOrder = []string{"storage", "default", "storage", "purple"}
+			order, errs := ordered.NetworksInInterfaceOrder(field.NewPath("spec"))
+			plain, none := in.spec.NetworksInInterfaceOrder(nil)
+			return []any{order, errs, plain, none}
+		}},
 		{[]string{"netconfig.Build (invalid)"}, func() any {
 			_, err := netconfig.Build(in.badSpec)
 			return errText(err)

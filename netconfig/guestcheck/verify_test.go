@@ -113,6 +113,15 @@ func TestVerify(t *testing.T) {
 		}
 		return out
 	}
+	// noAgent is the verdicts when the guest agent reports no interface.
+	const noAgentDetail = "the guest agent reported no interface (not installed, or not yet connected)"
+	noAgent := []guestcheck.Verdict{
+		v("default", guestcheck.Unknown, noAgentDetail),
+		v("storage", guestcheck.Unknown, noAgentDetail),
+		v("mgmt", guestcheck.Unknown, noAgentDetail),
+		v("legacy", guestcheck.Unknown, noAgentDetail),
+		extra,
+	}
 	tests := []struct {
 		name     string
 		reported status
@@ -169,21 +178,9 @@ func TestVerify(t *testing.T) {
 				{Name: "legacy", InfoSource: "domain, multus-status"},
 				{Name: "extra", MAC: "02:00:00:00:00:05", InfoSource: "domain, multus-status"},
 			},
-			want: []guestcheck.Verdict{
-				v("default", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-				v("storage", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-				v("mgmt", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-				v("legacy", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-				extra,
-			},
+			want: noAgent,
 		},
-		{name: "empty status", reported: nil, want: []guestcheck.Verdict{
-			v("default", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-			v("storage", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-			v("mgmt", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-			v("legacy", guestcheck.Unknown, "the guest agent reported no interface (not installed, or not yet connected)"),
-			extra,
-		}},
+		{name: "empty status", reported: nil, want: noAgent},
 		{
 			// The pod network's entry lists the pod's address, from the
 			// pod cache, before the agent reports the NIC.
