@@ -294,6 +294,7 @@ func checkVerdicts(t *testing.T, column string, sc scenario, reply []AgentInterf
 	want := expectedVerdicts(t, sc, column, res)
 	require.Len(t, verdicts, len(want))
 	for _, v := range verdicts {
+		t.Logf("verdict %s/%s %s: %s (%s)", column, sc.name, v.Network, v.Kind, v.Detail)
 		assert.Contains(t, want[v.Network], v.Kind, "verdict on %s in %s/%s: %s\n--- status.interfaces: %+v", v.Network, column, sc.name, v.Detail, st)
 	}
 }
