@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -225,12 +224,7 @@ func (p userDataPath) rootError(typ field.ErrorType, detail string) *field.Error
 func networkEveryBoot(data []byte, at *field.Path) ([]byte, []netconfig.Warning, field.ErrorList) {
 	p := userDataPath{at}
 	if len(data) > MaxUserData {
-		e := p.rootError(field.ErrorTypeTooLong, "")
-		if p.root() == nil {
-			e.Detail = "may not be more than 1048576 bytes"
-			return nil, nil, field.ErrorList{e}
-		}
-		return nil, nil, field.ErrorList{field.TooLong(p.root(), "", MaxUserData)}
+		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeTooLong, "may not be more than "+strconv.Itoa(MaxUserData)+" bytes")}
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return []byte("#cloud-config\n" + updatesPart), nil, nil
@@ -291,12 +285,10 @@ var inclusionTypes = [...]struct{ prefix, ctype string }{
 
 // typeFromStartsWith is cloud-init's handlers.type_from_starts_with: the
 // content type of a payload by its prefix, after leading white space and
-// in any case; "" when it has none, or is not UTF-8 (which cloud-init
-// cannot decode, and so gives no type).
+// in any case; "" when it has none. cloud-init types text that is not
+// UTF-8 too: util.fully_decoded_payload decodes a text part with
+// surrogateescape first, and an invalid byte can match no prefix.
 func typeFromStartsWith(data []byte) string {
-	if !utf8.Valid(data) {
-		return ""
-	}
 	s := strings.TrimLeftFunc(string(data), isPythonSpace)
 	for _, t := range inclusionTypes {
 		if len(s) >= len(t.prefix) && strings.EqualFold(s[:len(t.prefix)], t.prefix) {
@@ -315,7 +307,13 @@ func isPythonSpace(r rune) bool {
 // isMIME reports whether cloud-init's convert_string reads data as a MIME
 // message: "mime-version:" in its first 4096 bytes, in any case.
 func isMIME(data []byte) bool {
-	return bytes.Contains(bytes.ToLower(data[:min(len(data), 4096)]), []byte("mime-version:"))
+	head := bytes.Clone(data[:min(len(data), 4096)])
+	for i, c := range head { // Python's bytes.lower: ASCII only
+		if 'A' <= c && c <= 'Z' {
+			head[i] = c + 'a' - 'A'
+		}
+	}
+	return bytes.Contains(head, []byte("mime-version:"))
 }
 
 // checkGzip says why gzip user data cannot be wrapped, or "".

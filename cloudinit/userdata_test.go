@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -182,7 +183,8 @@ func TestNetworkEveryBootWrapsOtherUserData(t *testing.T) {
 		{name: "cloud-config archive", in: []byte("#cloud-config-archive\n- content: '#!/bin/sh'\n"), ctype: "text/cloud-config-archive"},
 		{name: "jinja template", in: []byte("## template: jinja\n#cloud-config\nhostname: {{ v1.instance_id }}\n"), ctype: "text/jinja2"},
 		{name: "gzip", in: gz, ctype: "application/x-gzip"},
-		{name: "binary, not UTF-8", in: []byte("#!/bin/sh\n\xff\xfe\n"), ctype: "text/plain", warning: cloudinit.WarningUserDataNotRecognized},
+		{name: "script, not UTF-8", in: []byte("#!/bin/sh\n\xff\xfe\n"), ctype: "text/x-shellscript"},
+		{name: "binary", in: []byte("\x00\xff\xfe#!"), ctype: "text/plain", warning: cloudinit.WarningUserDataNotRecognized},
 		{name: "unknown text", in: []byte("hostname: a\n"), ctype: "text/plain", warning: cloudinit.WarningUserDataNotRecognized},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -526,4 +528,95 @@ func TestNetworkEveryBootCloudInitSchema(t *testing.T) {
 
 func corev1LocalObjectReference(name string) corev1.LocalObjectReference {
 	return corev1.LocalObjectReference{Name: name}
+}
+
+// readByCloudInit is a Python program that reads user data with cloud-init's
+// own modules, as its init stage does: UserDataProcessor splits it into
+// parts (decompressing gzip, typing parts by their start), and the
+// cloud-config part handler merges the text/cloud-config parts with each
+// part's mergers. It prints the parts' content types and the merged config.
+const readByCloudInit = `
+import json, sys
+from cloudinit import handlers, helpers, user_data, util
+from cloudinit.handlers.cloud_config import CloudConfigPartHandler
+paths = helpers.Paths({})
+msg = user_data.UserDataProcessor(paths).process(open(sys.argv[1], "rb").read())
+h = CloudConfigPartHandler(paths)
+h.handle_part(None, handlers.CONTENT_START, None, None, None, None)
+types = []
+for p in msg.walk():
+    if p.get_content_maintype() == "multipart":
+        continue
+    ct = p.get_content_type()
+    types.append(ct)
+    if ct == "text/cloud-config":
+        h.handle_part(None, ct, p.get_filename(), util.fully_decoded_payload(p), None, dict(p.items()))
+print(json.dumps({"types": types, "config": h.cloud_buf}))
+`
+
+// TestNetworkEveryBootReadByCloudInit has cloud-init's Python modules read
+// the results: every part is there with its type, and the merged config's
+// updates.network.when holds boot and the user's own events. It needs the
+// python3 that cloud-init runs with (/usr/bin/python3, which imports
+// cloudinit); it is skipped without it, unless CI is set.
+func TestNetworkEveryBootReadByCloudInit(t *testing.T) {
+	python := "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import cloudinit.user_data").Run(); err != nil {
+		if v := strings.TrimSpace(os.Getenv("CI")); v != "" && v != "false" && v != "0" {
+			t.Fatalf("%s cannot import cloud-init's modules and CI=%q: %v", python, v, err)
+		}
+		t.Skipf("%s cannot import cloud-init's modules: %v (apt-get install cloud-init)", python, err)
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "read.py")
+	require.NoError(t, os.WriteFile(script, []byte(readByCloudInit), 0o600))
+	for _, tc := range []struct {
+		name  string
+		in    []byte
+		types []string
+		when  []any
+	}{
+		{name: "cloud-config", in: []byte("#cloud-config\nupdates: {network: {when: [hotplug]}}\nhostname: a\n"),
+			types: []string{"text/cloud-config"}, when: []any{"hotplug", "boot"}},
+		{name: "shell script", in: []byte("#!/bin/sh\necho hi\n"),
+			types: []string{"text/x-shellscript", "text/cloud-config"}, when: []any{"boot"}},
+		{name: "boothook", in: []byte("#cloud-boothook\necho hi\n"),
+			types: []string{"text/cloud-boothook", "text/cloud-config"}, when: []any{"boot"}},
+		{name: "script, not UTF-8", in: []byte("#!/bin/sh\necho \xff\n"),
+			types: []string{"text/x-shellscript", "text/cloud-config"}, when: []any{"boot"}},
+		{name: "text of no known type", in: []byte("hostname: a\n"),
+			types: []string{"text/plain", "text/cloud-config"}, when: []any{"boot"}},
+		{name: "gzip of a cloud-config with its own updates", in: gzipped(t, "#cloud-config\nupdates: {network: {when: [hotplug]}}\n"),
+			types: []string{"text/cloud-config", "text/cloud-config"}, when: []any{"hotplug", "boot"}},
+		{name: "multipart with its own updates", in: []byte(userMultipart),
+			types: []string{"text/cloud-config", "text/x-shellscript", "text/cloud-config"}, when: []any{"hotplug", "boot"}},
+		{name: "CRLF multipart", in: []byte(strings.ReplaceAll(userMultipart, "\n", "\r\n")),
+			types: []string{"text/cloud-config", "text/x-shellscript", "text/cloud-config"}, when: []any{"hotplug", "boot"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _, err := cloudinit.NetworkEveryBoot(tc.in)
+			require.NoError(t, err)
+			p := filepath.Join(dir, "user-data")
+			require.NoError(t, os.WriteFile(p, out, 0o600))
+			res, err := exec.Command(python, script, p).Output()
+			require.NoError(t, err, "%s", errOutput(err))
+			var got struct {
+				Types  []string       `json:"types"`
+				Config map[string]any `json:"config"`
+			}
+			require.NoError(t, json.Unmarshal(res, &got), "%s", res)
+			assert.Equal(t, tc.types, got.Types)
+			u, _ := got.Config["updates"].(map[string]any)
+			n, _ := u["network"].(map[string]any)
+			assert.Equal(t, tc.when, n["when"], "merged config: %v", got.Config)
+		})
+	}
+}
+
+func errOutput(err error) string {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return string(ee.Stderr)
+	}
+	return ""
 }
