@@ -61,9 +61,14 @@
 //     the new network data, and restarting the VM (the guest also sees a new
 //     SMBIOS system UUID, which some software licenses are bound to);
 //   - opting the guest into cloud-init's boot event for network config with
-//     user data such as `updates: {network: {when: [boot]}}`, which makes
+//     user data holding `updates: {network: {when: [boot]}}`, which makes
 //     cloud-init render the network config again on every boot (see
-//     cloud-init's "Events and updates" documentation);
+//     cloud-init's "Events and updates" documentation). NetworkEveryBoot
+//     adds that key to any user data (merged into a cloud-config, or as a
+//     part of a MIME multipart), and SetNetworkEveryBoot to a VM's
+//     cloudInitNoCloud volume. cloud-init reads the key from the user data
+//     of the previous boot, so it takes effect from the second boot after
+//     it is added, or from the second boot of a new instance;
 //   - inside the guest, running `cloud-init clean` and rebooting.
 //
 // A VirtualMachineInstance created directly, without a VM, gets a random

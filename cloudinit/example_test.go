@@ -229,3 +229,50 @@ func ExampleNewNoCloudSeed() {
 	// #cloud-config
 	// false
 }
+
+// User data that makes cloud-init apply the network config on every boot,
+// so that changed network data reaches a guest whose instance-id (its
+// firmware UUID) KubeVirt keeps across restarts.
+func ExampleNetworkEveryBoot() {
+	userData := []byte("#cloud-config\n# the admin\nuser: debian\nupdates:\n  network:\n    when: [hotplug]\n")
+	out, warnings, err := cloudinit.NetworkEveryBoot(userData)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	fmt.Println(len(warnings), "warnings")
+
+	_, _, err = cloudinit.NetworkEveryBoot([]byte("#cloud-config\nupdates:\n  network:\n    when: [reboot]\n"))
+	fmt.Println(err)
+	// Output:
+	// #cloud-config
+	// # the admin
+	// user: debian
+	// updates:
+	//   network:
+	//     when: [hotplug, boot]
+	// 0 warnings
+	// updates.network.when[0]: Unsupported value: "reboot": supported values: "boot-new-instance", "boot-legacy", "boot", "hotplug" (cloud-init's userdata_to_events drops the whole list when one value is unknown)
+}
+
+// The same for the user data of a VM's cloudInitNoCloud volume.
+func ExampleSetNetworkEveryBoot() {
+	vm, _, err := cloudinit.SetNetworkData(exampleVM(), []byte("version: 2\nethernets: {eth0: {dhcp4: true}}\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	vm, _, err = cloudinit.SetNetworkEveryBoot(vm)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(vm.Spec.Template.Spec.Volumes[1].CloudInitNoCloud.UserData)
+	// Output:
+	// #cloud-config
+	// user: debian
+	// updates:
+	//   network:
+	//     when: [boot]
+}

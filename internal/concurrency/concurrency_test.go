@@ -595,6 +595,14 @@ func calls(in *inputs) []call {
 			_, _, wrong := cloudinit.SetConfigDriveNetworkData(in.vm, in.networkDataJSON)
 			return []any{vm, secret, errText(err), errText(wrong)}
 		}},
+		{[]string{"cloudinit.NetworkEveryBoot"}, func() any {
+			b, w, err := cloudinit.NetworkEveryBoot(in.userData)
+			return []any{b, w, errText(err)}
+		}},
+		{[]string{"cloudinit.SetNetworkEveryBoot"}, func() any {
+			vm, w, err := cloudinit.SetNetworkEveryBoot(in.vm)
+			return []any{vm, w, errText(err)}
+		}},
 		{[]string{"cloudinit.NetworkDataJSON"}, func() any { b, err := cloudinit.NetworkDataJSON(in.cfg); return []any{b, errText(err)} }},
 		{[]string{"cloudinit.NewNoCloudSeed", "cloudinit.WithLocalHostname"}, func() any {
 			return []any{cloudinit.NewNoCloudSeed(in.networkData, in.userData, cloudinit.WithLocalHostname("vm1")), cloudinit.NewNoCloudSeed(in.networkData, nil)}
