@@ -578,6 +578,8 @@ func TestNetworkEveryBootReadByCloudInit(t *testing.T) {
 	}{
 		{name: "cloud-config", in: []byte("#cloud-config\nupdates: {network: {when: [hotplug]}}\nhostname: a\n"),
 			types: []string{"text/cloud-config"}, when: []any{"hotplug", "boot"}},
+		{name: "cloud-config written again, YAML 1.1 scalars", in: []byte("#cloud-config\nssh_pwauth: yes\nmode: 0755\nn: 1_000\nt: 12:30:00\nh: 0x1F\nupdates: {network: {when: [hotplug]}}\n"),
+			types: []string{"text/cloud-config"}, when: []any{"hotplug", "boot"}},
 		{name: "shell script", in: []byte("#!/bin/sh\necho hi\n"),
 			types: []string{"text/x-shellscript", "text/cloud-config"}, when: []any{"boot"}},
 		{name: "boothook", in: []byte("#cloud-boothook\necho hi\n"),
@@ -596,19 +598,33 @@ func TestNetworkEveryBootReadByCloudInit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _, err := cloudinit.NetworkEveryBoot(tc.in)
 			require.NoError(t, err)
-			p := filepath.Join(dir, "user-data")
-			require.NoError(t, os.WriteFile(p, out, 0o600))
-			res, err := exec.Command(python, script, p).Output()
-			require.NoError(t, err, "%s", errOutput(err))
-			var got struct {
+			type read struct {
 				Types  []string       `json:"types"`
 				Config map[string]any `json:"config"`
 			}
-			require.NoError(t, json.Unmarshal(res, &got), "%s", res)
+			readBack := func(data []byte) read {
+				p := filepath.Join(dir, "user-data")
+				require.NoError(t, os.WriteFile(p, data, 0o600))
+				res, err := exec.Command(python, script, p).Output()
+				require.NoError(t, err, "%s", errOutput(err))
+				var got read
+				require.NoError(t, json.Unmarshal(res, &got), "%s", res)
+				return got
+			}
+			got := readBack(out)
 			assert.Equal(t, tc.types, got.Types)
 			u, _ := got.Config["updates"].(map[string]any)
 			n, _ := u["network"].(map[string]any)
 			assert.Equal(t, tc.when, n["when"], "merged config: %v", got.Config)
+			// Apart from updates, cloud-init reads the same config as
+			// from the input (PyYAML, YAML 1.1: yes, 0755, 12:30:00).
+			before := readBack(tc.in).Config
+			if before == nil {
+				before = map[string]any{}
+			}
+			delete(before, "updates")
+			delete(got.Config, "updates")
+			assert.Equal(t, before, got.Config)
 		})
 	}
 }
