@@ -177,7 +177,8 @@ const mergeType = "dict(no_replace,recurse_list)+list(append)"
 // when that is not a list, or holds a value that is not one of
 // boot-new-instance, boot-legacy, boot and hotplug (cloudinit/event.py's
 // userdata_to_events then drops the whole list, so adding boot would not
-// help); a top-level key updates given twice; gzip that does not
+// help); a key given twice in a mapping (YAML forbids it, PyYAML keeps the
+// last); gzip that does not
 // decompress, or decompresses to a MIME message (which cloud-init would not
 // read as MIME inside a part), or to more than 64 MiB; MIME that does not
 // parse, is not multipart or has no closing delimiter.
@@ -449,7 +450,7 @@ func mergeCloudConfig(data []byte, p userDataPath) ([]byte, []netconfig.Warning,
 	}
 	if root != nil && root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		// "null" or "~": cloud-init reads no config, as from an empty one.
-		return []byte(firstLine(data) + updatesPart), nil, nil
+		return []byte(headerLine(data) + "\n" + updatesPart), nil, nil
 	}
 	if root != nil && root.Kind != yaml.MappingNode {
 		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid,
@@ -672,12 +673,14 @@ func keepComments(n, old *yaml.Node) {
 	}
 }
 
-// firstLine is data's first line, line break included.
-func firstLine(data []byte) string {
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		return string(data[:i+1])
+// headerLine is the line of a cloud-config's "#cloud-config" header, as
+// the user wrote it, without the white space before it or its line break.
+func headerLine(data []byte) string {
+	s := strings.TrimLeftFunc(string(data), isPythonSpace)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
 	}
-	return string(data) + "\n"
+	return s
 }
 
 // appendText appends text to data, on a line of its own, with data's line
@@ -722,9 +725,8 @@ func encodeChecked(data []byte, doc *yaml.Node, p userDataPath) ([]byte, []netco
 		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInternal, "the cloud-config cannot be written again: "+err.Error())}
 	}
 	out := buf.Bytes()
-	header := strings.TrimRight(firstLine(data), "\r\n")
 	if typeFromStartsWith(out) != "text/cloud-config" {
-		out = append([]byte(header+"\n"), out...)
+		out = append([]byte(headerLine(data)+"\n"), out...)
 	}
 	if !sameButUpdates(data, out) {
 		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInternal,

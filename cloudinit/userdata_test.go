@@ -83,6 +83,13 @@ func TestNetworkEveryBootCloudConfig(t *testing.T) {
 		{name: "header only", in: "#cloud-config\n", want: minimalEveryBoot},
 		{name: "header without line break", in: "#cloud-config", want: minimalEveryBoot},
 		{name: "null document", in: "#cloud-config\n~\n", want: minimalEveryBoot},
+		{name: "null document after a blank line", in: "\n#cloud-config\n~\n", want: minimalEveryBoot},
+		{name: "header spelling kept", in: "#Cloud-Config \nnull\n", want: "#Cloud-Config \n" + strings.TrimPrefix(minimalEveryBoot, "#cloud-config\n")},
+		{
+			name: "written again after a blank line",
+			in:   "\n#cloud-config\nupdates: {}\n",
+			want: "#cloud-config\nupdates: {network: {when: [boot]}}\n",
+		},
 		{
 			name: "other keys and comments kept as they are, key appended",
 			in:   "#cloud-config\n# users first\nusers:\n  - name: a   # the admin\n    sudo: yes\nruncmd: [\"echo on\"]\n",
@@ -461,7 +468,7 @@ func FuzzNetworkEveryBoot(f *testing.F) {
 	for _, s := range []string{
 		"", "#cloud-config\n", "#cloud-config\nhostname: a\n", "#cloud-config\nupdates:\n  network:\n    when: [hotplug]\n",
 		"#cloud-config\n{a: 1}", "#cloud-config\n- a\n", "#cloud-config\nupdates: 3\n", "#cloud-config\na: &x 1\nb: *x\n",
-		"#!/bin/sh\necho hi\n", userMultipart, "#cloud-config\nw: |+\n  a\n\n",
+		"#!/bin/sh\necho hi\n", userMultipart, "#cloud-config\nw: |+\n  a\n\n", "\n #cloud-config\n~\n",
 	} {
 		f.Add([]byte(s))
 	}
