@@ -258,6 +258,8 @@ func TestNetworkEveryBootErrors(t *testing.T) {
 		{name: "updates a string", in: []byte("#cloud-config\nupdates: boot\n"), field: "updates", typ: field.ErrorTypeInvalid},
 		{name: "updates a list", in: []byte("#cloud-config\nupdates: [boot]\n"), field: "updates", typ: field.ErrorTypeInvalid},
 		{name: "updates twice", in: []byte("#cloud-config\nupdates: {}\nupdates: {}\n"), field: "", typ: field.ErrorTypeInvalid},
+		{name: "mapping as a key", in: []byte("#cloud-config\n{}: 1\n"), field: "", typ: field.ErrorTypeInvalid},
+		{name: "list as a key, by alias", in: []byte("#cloud-config\na: &l [1]\n*l : 2\n"), field: "", typ: field.ErrorTypeInvalid},
 		{name: "duplicate key below", in: []byte("#cloud-config\nupdates: {network: {when: [boot], when: [hotplug]}}\n"), field: "", typ: field.ErrorTypeInvalid},
 		{name: "updates an alias", in: []byte("#cloud-config\nx: &u {network: {when: [hotplug]}}\nupdates: *u\n"), field: "updates", typ: field.ErrorTypeInvalid},
 		{name: "network a list", in: []byte("#cloud-config\nupdates: {network: [boot]}\n"), field: "updates.network", typ: field.ErrorTypeInvalid},
