@@ -179,7 +179,8 @@ const mergeType = "dict(no_replace,recurse_list)+list(append)"
 // boot-new-instance, boot-legacy, boot and hotplug (cloudinit/event.py's
 // userdata_to_events then drops the whole list, so adding boot would not
 // help); a key given twice in a mapping (YAML forbids it, PyYAML keeps the
-// last); gzip that does not
+// last), or a list or mapping used as a key (PyYAML refuses it); gzip that
+// does not
 // decompress, or decompresses to a MIME message (which cloud-init would not
 // read as MIME inside a part), or to more than 64 MiB; MIME that does not
 // parse, is not multipart or has no closing delimiter.
