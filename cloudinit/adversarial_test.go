@@ -1,6 +1,8 @@
 package cloudinit_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -358,5 +361,48 @@ func TestAdversarialSizes(t *testing.T) {
 		hostile.Bounded(t, hostile.Bounds{Alloc: 256 << 20}, func() { out, err = cloudinit.NetworkDataJSON(cfg) })
 		require.NoError(t, err)
 		assert.Greater(t, len(out), 20000*50)
+	})
+}
+
+// TestAdversarialNetworkEveryBoot: NetworkEveryBoot refuses a gzip bomb
+// (1 GiB of zeros in about 1 MiB) once 64 MiB are decompressed, and reads
+// a 1 MiB cloud-config of 100,000 tiny keys (in linear time: yaml/v3's
+// duplicate-key check, quadratic, took minutes) and MaxUserData+1 bytes
+// within bounds.
+func TestAdversarialNetworkEveryBoot(t *testing.T) {
+	t.Run("gzip bomb", func(t *testing.T) {
+		var b bytes.Buffer
+		zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		require.NoError(t, err)
+		zero := make([]byte, 1<<20)
+		for i := 0; i < 1024 && b.Len() < cloudinit.MaxUserData-(64<<10); i++ {
+			_, err = zw.Write(zero)
+			require.NoError(t, err)
+		}
+		require.NoError(t, zw.Close())
+		var out []byte
+		hostile.Bounded(t, hostile.Bounds{Alloc: 4 << 20}, func() { out, _, err = cloudinit.NetworkEveryBoot(b.Bytes()) })
+		require.Error(t, err)
+		assert.Nil(t, out)
+		assert.Contains(t, err.Error(), "more than 64 MiB")
+	})
+	t.Run("1 MiB of tiny keys", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("#cloud-config\nupdates: {}\n")
+		for i := 0; b.Len() < cloudinit.MaxUserData-32; i++ {
+			b.WriteString("k" + strconv.Itoa(i) + ": 1\n")
+		}
+		var err error
+		// About 500 MiB and 2 s of CPU on a loaded 2-CPU machine: the
+		// document is parsed by yaml/v3, written again, and read by
+		// yaml/v2 twice, at some 120 bytes allocated per byte each.
+		hostile.Bounded(t, hostile.Bounds{Alloc: 768 << 20, Time: 8 * time.Second}, func() { _, _, err = cloudinit.NetworkEveryBoot([]byte(b.String())) })
+		require.NoError(t, err)
+	})
+	t.Run("over the limit", func(t *testing.T) {
+		data := []byte("#cloud-config\n#" + strings.Repeat("x", cloudinit.MaxUserData))
+		var err error
+		hostile.Bounded(t, hostile.Bounds{Alloc: 1 << 10}, func() { _, _, err = cloudinit.NetworkEveryBoot(data) })
+		require.Error(t, err)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	yaml "go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kubevirtv1 "kubevirt.io/api/core/v1"
@@ -177,7 +178,9 @@ const mergeType = "dict(no_replace,recurse_list)+list(append)"
 // when that is not a list, or holds a value that is not one of
 // boot-new-instance, boot-legacy, boot and hotplug (cloudinit/event.py's
 // userdata_to_events then drops the whole list, so adding boot would not
-// help); a top-level key updates given twice; gzip that does not
+// help); a key given twice in a mapping (YAML forbids it, PyYAML keeps the
+// last), or a list or mapping used as a key (PyYAML refuses it); gzip that
+// does not
 // decompress, or decompresses to a MIME message (which cloud-init would not
 // read as MIME inside a part), or to more than 64 MiB; MIME that does not
 // parse, is not multipart or has no closing delimiter.
@@ -439,7 +442,7 @@ func addPart(data []byte) ([]byte, string) {
 
 // mergeCloudConfig merges the key into a cloud-config document.
 func mergeCloudConfig(data []byte, p userDataPath) ([]byte, []netconfig.Warning, field.ErrorList) {
-	doc, errs := parseOne(data, p)
+	doc, before, errs := parseOne(data, p)
 	if len(errs) > 0 {
 		return nil, nil, errs
 	}
@@ -449,7 +452,7 @@ func mergeCloudConfig(data []byte, p userDataPath) ([]byte, []netconfig.Warning,
 	}
 	if root != nil && root.Kind == yaml.ScalarNode && root.ShortTag() == "!!null" {
 		// "null" or "~": cloud-init reads no config, as from an empty one.
-		return []byte(firstLine(data) + updatesPart), nil, nil
+		return []byte(headerLine(data) + "\n" + updatesPart), nil, nil
 	}
 	if root != nil && root.Kind != yaml.MappingNode {
 		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid,
@@ -466,11 +469,11 @@ func mergeCloudConfig(data []byte, p userDataPath) ([]byte, []netconfig.Warning,
 		}
 	}
 	if idx < 0 {
-		if out, ok := appendChecked(data, root); ok {
+		if out, ok := appendChecked(data, root, before); ok {
 			return out, nil, nil
 		}
 		root.Content = append(root.Content, strNode("updates"), updatesNode(nil))
-		return encodeChecked(data, doc, p)
+		return encodeChecked(data, doc, before, p)
 	}
 	changed, warnings, errs := mergeUpdates(root, idx, p)
 	if len(errs) > 0 {
@@ -479,34 +482,72 @@ func mergeCloudConfig(data []byte, p userDataPath) ([]byte, []netconfig.Warning,
 	if !changed {
 		return bytes.Clone(data), warnings, nil
 	}
-	out, _, errs := encodeChecked(data, doc, p)
+	out, _, errs := encodeChecked(data, doc, before, p)
 	return out, warnings, errs
 }
 
-// parseOne parses data as one YAML document; doc is nil for a document of
-// only comments.
-func parseOne(data []byte, p userDataPath) (*yaml.Node, field.ErrorList) {
+// parseOne parses data as one YAML document, doc, which is nil for a
+// document of only comments; value is what yaml/v2 reads from it, for
+// sameButUpdates.
+func parseOne(data []byte, p userDataPath) (doc *yaml.Node, value any, errs field.ErrorList) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	doc = new(yaml.Node)
+	if err := dec.Decode(doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid, "the cloud-config is not valid YAML: "+oneLine(err))}
+		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid, "the cloud-config is not valid YAML: "+oneLine(err))}
 	}
-	var v any
-	if err := doc.Decode(&v); err != nil {
-		// Duplicate keys, which PyYAML takes (the last wins) but YAML
-		// forbids; or a value yaml/v3 cannot hold.
-		return nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid,
-			"the cloud-config is not valid YAML (PyYAML keeps the last of duplicate keys, YAML forbids them): "+oneLine(err))}
+	if msg := duplicateKey(doc); msg != "" {
+		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid,
+			"the cloud-config is not YAML that cloud-init reads as it is meant (YAML forbids a key twice in a mapping, PyYAML keeps the last; PyYAML refuses lists and mappings as keys): "+msg)}
 	}
 	var next yaml.Node
 	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
-		return nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid,
+		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid,
 			"the cloud-config holds more than one YAML document; cloud-init's PyYAML safe_load refuses it and cloud-init ignores the whole part")}
 	}
-	return &doc, nil
+	// yaml/v2 reads YAML 1.1 as PyYAML does, and refuses what PyYAML's
+	// safe_load refuses too, such as a mapping used as a key.
+	if err := yamlv2.Unmarshal(data, &value); err != nil {
+		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInvalid, "the cloud-config is not valid YAML 1.1 (cloud-init reads it with PyYAML): "+oneLine(err))}
+	}
+	return doc, value, nil
+}
+
+// duplicateKey finds a scalar key given twice in a mapping of n, or a list
+// or mapping used as a key, in time
+// linear in the document (yaml/v3's own check, when it decodes into a
+// map, takes time quadratic in a mapping's size), and describes it; "" when
+// there is none.
+func duplicateKey(n *yaml.Node) string {
+	if n.Kind == yaml.MappingNode {
+		seen := make(map[[2]string]int, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			target := k
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				target = k.Alias
+			}
+			if target.Kind == yaml.MappingNode || target.Kind == yaml.SequenceNode {
+				return "line " + strconv.Itoa(k.Line) + ": a " + kindName(target) + " as a key, which PyYAML, cloud-init's reader, refuses (unhashable)"
+			}
+			if k.Kind != yaml.ScalarNode {
+				continue
+			}
+			id := [2]string{k.ShortTag(), k.Value}
+			if line, ok := seen[id]; ok {
+				return "line " + strconv.Itoa(k.Line) + ": key " + strconv.Quote(k.Value) + " already given at line " + strconv.Itoa(line)
+			}
+			seen[id] = k.Line
+		}
+	}
+	for _, c := range n.Content {
+		if msg := duplicateKey(c); msg != "" {
+			return msg
+		}
+	}
+	return ""
 }
 
 // oneLine is err's message on one line.
@@ -672,12 +713,14 @@ func keepComments(n, old *yaml.Node) {
 	}
 }
 
-// firstLine is data's first line, line break included.
-func firstLine(data []byte) string {
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		return string(data[:i+1])
+// headerLine is the line of a cloud-config's "#cloud-config" header, as
+// the user wrote it, without the white space before it or its line break.
+func headerLine(data []byte) string {
+	s := strings.TrimLeftFunc(string(data), isPythonSpace)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
 	}
-	return string(data) + "\n"
+	return s
 }
 
 // appendText appends text to data, on a line of its own, with data's line
@@ -699,17 +742,17 @@ func appendText(data []byte, text string) []byte {
 // document with the key added and nothing else changed (a block mapping at
 // the first column, no document end marker, no block scalar whose kept
 // line breaks would grow).
-func appendChecked(data []byte, root *yaml.Node) ([]byte, bool) {
+func appendChecked(data []byte, root *yaml.Node, before any) ([]byte, bool) {
 	if root.Style&yaml.FlowStyle != 0 || root.Column != 1 {
 		return nil, false
 	}
 	out := appendText(data, updatesPart)
-	return out, sameButUpdates(data, out)
+	return out, sameButUpdates(before, out)
 }
 
 // encodeChecked writes doc again, with data's first line (its
 // #cloud-config header) first, and checks that only updates changed.
-func encodeChecked(data []byte, doc *yaml.Node, p userDataPath) ([]byte, []netconfig.Warning, field.ErrorList) {
+func encodeChecked(data []byte, doc *yaml.Node, before any, p userDataPath) ([]byte, []netconfig.Warning, field.ErrorList) {
 	spellNulls(doc, false)
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -722,11 +765,10 @@ func encodeChecked(data []byte, doc *yaml.Node, p userDataPath) ([]byte, []netco
 		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInternal, "the cloud-config cannot be written again: "+err.Error())}
 	}
 	out := buf.Bytes()
-	header := strings.TrimRight(firstLine(data), "\r\n")
 	if typeFromStartsWith(out) != "text/cloud-config" {
-		out = append([]byte(header+"\n"), out...)
+		out = append([]byte(headerLine(data)+"\n"), out...)
 	}
-	if !sameButUpdates(data, out) {
+	if !sameButUpdates(before, out) {
 		return nil, nil, field.ErrorList{p.rootError(field.ErrorTypeInternal,
 			"the cloud-config, written again by go.yaml.in/yaml/v3, would not read back as the same document; add updates: {network: {when: [boot]}} by hand")}
 	}
@@ -745,15 +787,17 @@ func spellNulls(n *yaml.Node, inFlow bool) {
 	}
 }
 
-// sameButUpdates reports whether after reads as before with boot in
-// updates.network.when, every other top-level key unchanged and every
-// event before kept.
-func sameButUpdates(before, after []byte) bool {
+// sameButUpdates reports whether after reads as bv, the document before
+// as yaml/v2 read it, with boot in updates.network.when, every other
+// top-level key unchanged and every event before kept. yaml/v2 reads YAML
+// 1.1, as PyYAML does, and (unlike yaml/v3, whose duplicate-key check
+// takes time quadratic in a mapping's size) in linear time.
+func sameButUpdates(bv any, after []byte) bool {
 	if typeFromStartsWith(after) != "text/cloud-config" {
 		return false
 	}
-	var bv, av any
-	if yaml.Unmarshal(before, &bv) != nil || yaml.Unmarshal(after, &av) != nil {
+	var av any
+	if yamlv2.Unmarshal(after, &av) != nil {
 		return false
 	}
 	b, okb := asMap(bv)

@@ -83,6 +83,13 @@ func TestNetworkEveryBootCloudConfig(t *testing.T) {
 		{name: "header only", in: "#cloud-config\n", want: minimalEveryBoot},
 		{name: "header without line break", in: "#cloud-config", want: minimalEveryBoot},
 		{name: "null document", in: "#cloud-config\n~\n", want: minimalEveryBoot},
+		{name: "null document after a blank line", in: "\n#cloud-config\n~\n", want: minimalEveryBoot},
+		{name: "header spelling kept", in: "#Cloud-Config \nnull\n", want: "#Cloud-Config \n" + strings.TrimPrefix(minimalEveryBoot, "#cloud-config\n")},
+		{
+			name: "written again after a blank line",
+			in:   "\n#cloud-config\nupdates: {}\n",
+			want: "#cloud-config\nupdates: {network: {when: [boot]}}\n",
+		},
 		{
 			name: "other keys and comments kept as they are, key appended",
 			in:   "#cloud-config\n# users first\nusers:\n  - name: a   # the admin\n    sudo: yes\nruncmd: [\"echo on\"]\n",
@@ -251,6 +258,8 @@ func TestNetworkEveryBootErrors(t *testing.T) {
 		{name: "updates a string", in: []byte("#cloud-config\nupdates: boot\n"), field: "updates", typ: field.ErrorTypeInvalid},
 		{name: "updates a list", in: []byte("#cloud-config\nupdates: [boot]\n"), field: "updates", typ: field.ErrorTypeInvalid},
 		{name: "updates twice", in: []byte("#cloud-config\nupdates: {}\nupdates: {}\n"), field: "", typ: field.ErrorTypeInvalid},
+		{name: "mapping as a key", in: []byte("#cloud-config\n{}: 1\n"), field: "", typ: field.ErrorTypeInvalid},
+		{name: "list as a key, by alias", in: []byte("#cloud-config\na: &l [1]\n*l : 2\n"), field: "", typ: field.ErrorTypeInvalid},
 		{name: "duplicate key below", in: []byte("#cloud-config\nupdates: {network: {when: [boot], when: [hotplug]}}\n"), field: "", typ: field.ErrorTypeInvalid},
 		{name: "updates an alias", in: []byte("#cloud-config\nx: &u {network: {when: [hotplug]}}\nupdates: *u\n"), field: "updates", typ: field.ErrorTypeInvalid},
 		{name: "network a list", in: []byte("#cloud-config\nupdates: {network: [boot]}\n"), field: "updates.network", typ: field.ErrorTypeInvalid},
@@ -461,7 +470,7 @@ func FuzzNetworkEveryBoot(f *testing.F) {
 	for _, s := range []string{
 		"", "#cloud-config\n", "#cloud-config\nhostname: a\n", "#cloud-config\nupdates:\n  network:\n    when: [hotplug]\n",
 		"#cloud-config\n{a: 1}", "#cloud-config\n- a\n", "#cloud-config\nupdates: 3\n", "#cloud-config\na: &x 1\nb: *x\n",
-		"#!/bin/sh\necho hi\n", userMultipart, "#cloud-config\nw: |+\n  a\n\n",
+		"#!/bin/sh\necho hi\n", userMultipart, "#cloud-config\nw: |+\n  a\n\n", "\n #cloud-config\n~\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -578,6 +587,8 @@ func TestNetworkEveryBootReadByCloudInit(t *testing.T) {
 	}{
 		{name: "cloud-config", in: []byte("#cloud-config\nupdates: {network: {when: [hotplug]}}\nhostname: a\n"),
 			types: []string{"text/cloud-config"}, when: []any{"hotplug", "boot"}},
+		{name: "cloud-config written again, YAML 1.1 scalars", in: []byte("#cloud-config\nssh_pwauth: yes\nmode: 0755\nn: 1_000\nt: 12:30:00\nh: 0x1F\nupdates: {network: {when: [hotplug]}}\n"),
+			types: []string{"text/cloud-config"}, when: []any{"hotplug", "boot"}},
 		{name: "shell script", in: []byte("#!/bin/sh\necho hi\n"),
 			types: []string{"text/x-shellscript", "text/cloud-config"}, when: []any{"boot"}},
 		{name: "boothook", in: []byte("#cloud-boothook\necho hi\n"),
@@ -596,19 +607,33 @@ func TestNetworkEveryBootReadByCloudInit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _, err := cloudinit.NetworkEveryBoot(tc.in)
 			require.NoError(t, err)
-			p := filepath.Join(dir, "user-data")
-			require.NoError(t, os.WriteFile(p, out, 0o600))
-			res, err := exec.Command(python, script, p).Output()
-			require.NoError(t, err, "%s", errOutput(err))
-			var got struct {
+			type read struct {
 				Types  []string       `json:"types"`
 				Config map[string]any `json:"config"`
 			}
-			require.NoError(t, json.Unmarshal(res, &got), "%s", res)
+			readBack := func(data []byte) read {
+				p := filepath.Join(dir, "user-data")
+				require.NoError(t, os.WriteFile(p, data, 0o600))
+				res, err := exec.Command(python, script, p).Output()
+				require.NoError(t, err, "%s", errOutput(err))
+				var got read
+				require.NoError(t, json.Unmarshal(res, &got), "%s", res)
+				return got
+			}
+			got := readBack(out)
 			assert.Equal(t, tc.types, got.Types)
 			u, _ := got.Config["updates"].(map[string]any)
 			n, _ := u["network"].(map[string]any)
 			assert.Equal(t, tc.when, n["when"], "merged config: %v", got.Config)
+			// Apart from updates, cloud-init reads the same config as
+			// from the input (PyYAML, YAML 1.1: yes, 0755, 12:30:00).
+			before := readBack(tc.in).Config
+			if before == nil {
+				before = map[string]any{}
+			}
+			delete(before, "updates")
+			delete(got.Config, "updates")
+			assert.Equal(t, before, got.Config)
 		})
 	}
 }
