@@ -169,6 +169,10 @@ type Machine struct {
 	// Image is the image to boot. Its disk is opened with snapshot=on:
 	// writes go to a temporary file in Dir and the image stays as built.
 	Image Built
+	// Overlay, when set, is a qcow2 overlay of the image's disk (see
+	// NewOverlay) that the guest boots from instead, keeping what it
+	// writes: boot the same Overlay again to reboot the same VM.
+	Overlay string
 	// Seed is the NoCloud seed ISO (see WriteSeed).
 	Seed string
 	// NICs are the guest's NICs in VM order. Each sits on a PCIe root port
@@ -228,7 +232,7 @@ func (m Machine) args() []string {
 		"-machine", "q35,accel=" + string(m.Accel), "-cpu", cpu, "-m", mem, "-smp", cpus,
 		"-nodefaults", "-display", "none", "-no-reboot", "-no-user-config",
 		"-kernel", m.Image.Kernel, "-initrd", m.Image.Initrd, "-append", strings.Join(cmdline, " "),
-		"-drive", "file=" + m.Image.Disk + ",format=raw,if=virtio,snapshot=on",
+		"-drive", m.disk(),
 		"-drive", "file=" + m.Seed + ",format=raw,if=virtio,readonly=on",
 		"-serial", "file:" + filepath.Join(m.Dir, "console.log"),
 		"-serial", "file:" + filepath.Join(m.Dir, "report.log"),
@@ -251,6 +255,27 @@ func (m Machine) args() []string {
 		)
 	}
 	return a
+}
+
+// disk is the -drive option of the root disk.
+func (m Machine) disk() string {
+	if m.Overlay != "" {
+		return "file=" + m.Overlay + ",format=qcow2,if=virtio"
+	}
+	return "file=" + m.Image.Disk + ",format=raw,if=virtio,snapshot=on"
+}
+
+// NewOverlay creates a qcow2 file at path backed by the image's disk, with
+// qemu-img (from qemu-utils): a VM's own disk, which keeps what the guest
+// writes across boots while the cached image stays as built.
+func NewOverlay(ctx context.Context, b Built, path string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", b.Disk, path).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("guestvm: qemu-img create: %w: %s", err, bytes.TrimSpace(out))
+	}
+	return nil
 }
 
 // Command is the QEMU command line of m, for people to run by hand (in a

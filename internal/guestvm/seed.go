@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"sigs.k8s.io/yaml"
@@ -37,11 +38,39 @@ type Seed struct {
 	WaitFor []netip.Addr
 	// WaitSeconds bounds that wait; zero means 30 seconds.
 	WaitSeconds int
+	// EveryBoot makes the report run at every boot of the instance, not
+	// only the first: runcmd runs once per instance, so user-data also
+	// installs and enables a systemd unit that runs the report after
+	// cloud-init's final stage from the next boot on. The unit is wanted
+	// by cloud-init.target: cloud-final.service is ordered after
+	// multi-user.target, so a unit wanted by multi-user.target and ordered
+	// after cloud-final makes a cycle, and systemd drops its job.
+	EveryBoot bool
+	// Script writes user-data as a shell script, which cloud-init runs
+	// once per instance like runcmd, instead of cloud-config: a guest
+	// whose user data is not cloud-config.
+	Script bool
+	// Transform, when set, rewrites the user-data before it is written,
+	// as cloudinit.NetworkEveryBoot does.
+	Transform func([]byte) ([]byte, error)
 }
+
+// reportUnit is the systemd unit that runs the report at every boot
+// after the first (see Seed.EveryBoot).
+const reportUnit = "/etc/systemd/system/guestvm-report.service"
 
 // userData is the seed's user-data: it installs the report script and runs
 // it from runcmd, in cloud-init's final stage.
 func (s Seed) userData() ([]byte, error) {
+	ud, err := s.plainUserData()
+	if err != nil || s.Transform == nil {
+		return ud, err
+	}
+	return s.Transform(ud)
+}
+
+// plainUserData is the user-data before Transform.
+func (s Seed) plainUserData() ([]byte, error) {
 	wait := s.WaitSeconds
 	if wait == 0 {
 		wait = 30
@@ -50,12 +79,27 @@ func (s Seed) userData() ([]byte, error) {
 	for _, a := range s.WaitFor {
 		run = append(run, a.String())
 	}
-	doc := map[string]any{
-		"write_files": []map[string]string{{
-			"path": reportPath, "permissions": "0755", "content": reportScript,
-		}},
-		"runcmd": [][]string{run},
+	files := []map[string]string{{"path": reportPath, "permissions": "0755", "content": reportScript}}
+	var cmds [][]string
+	if s.EveryBoot {
+		unit := "[Unit]\nDescription=guestvm report, at every boot after the first\nAfter=cloud-final.service\n\n" +
+			"[Service]\nType=oneshot\nExecStart=" + strings.Join(run, " ") + "\n\n[Install]\nWantedBy=cloud-init.target\n"
+		files = append(files, map[string]string{"path": reportUnit, "permissions": "0644", "content": unit})
+		cmds = append(cmds, []string{"systemctl", "enable", "guestvm-report.service"})
 	}
+	cmds = append(cmds, run)
+	if s.Script {
+		var b strings.Builder
+		b.WriteString("#!/bin/sh\n# guestvm: the report, installed and run by a user-data script.\nset -e\n")
+		for _, f := range files {
+			fmt.Fprintf(&b, "cat >%s <<'GUESTVM_EOF'\n%sGUESTVM_EOF\nchmod %s %s\n", f["path"], f["content"], f["permissions"], f["path"])
+		}
+		for _, c := range cmds {
+			b.WriteString(strings.Join(c, " ") + "\n")
+		}
+		return []byte(b.String()), nil
+	}
+	doc := map[string]any{"write_files": files, "runcmd": cmds}
 	b, err := yaml.Marshal(doc)
 	if err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 )
 
 // installHint says how to get what the tests need on Debian 12.
-const installHint = "install them with: apt-get install qemu-system-x86 debootstrap cloud-image-utils e2fsprogs cloud-init (building images also needs root)"
+const installHint = "install them with: apt-get install qemu-system-x86 qemu-utils debootstrap cloud-image-utils e2fsprogs cloud-init (building images also needs root)"
 
 // inCI reports whether the CI environment variable asks for missing tools
 // to be failures rather than skips.
