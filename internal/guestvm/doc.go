@@ -79,6 +79,20 @@
 // -update records each reply under testdata/agent/IMAGE/SCENARIO.json,
 // and TestAgentReplies replays them without booting.
 //
+// # Reboots
+//
+// The reboot cases (reboot_test.go) boot a VM twice from its own disk (a
+// qcow2 overlay of the image, NewOverlay, so the second boot finds what
+// the first wrote) with the same instance-id, as KubeVirt keeps it, and
+// network data that moves a static address from .200 to .201 between the
+// boots. The report runs on the second boot from a systemd unit that the
+// first boot enabled (Seed.EveryBoot). They check whether the change
+// applies with user data as it comes and with cloudinit.NetworkEveryBoot
+// (cloud-config and a shell script, from creation or added with the
+// change), and that guestcheck.Verify tells the two apart (AsAsked or
+// Different). -update records them in testdata/reboots.json, from which
+// the README's reboot table must be made (TestRebootREADME).
+//
 // # Running
 //
 // TestGuests boots every scenario in every image; it runs only when -run

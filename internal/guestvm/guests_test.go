@@ -65,7 +65,7 @@ func TestGuests(t *testing.T) {
 	if !guestsSelected() {
 		t.Skip("boots some twenty VMs (about half an hour without KVM); run it by name: go test ./internal/guestvm -run TestGuests -timeout 90m")
 	}
-	requireTools(t, "qemu-system-x86_64", "cloud-localds")
+	requireTools(t, "qemu-system-x86_64", "cloud-localds", "qemu-img")
 	cache, err := CacheDir()
 	require.NoError(t, err)
 	start := time.Now()
@@ -84,6 +84,7 @@ func TestGuests(t *testing.T) {
 		accelOnce   sync.Once
 		mu          sync.Mutex
 		runs        []guestRun
+		reboots     []RebootRun
 		columnsSeen []Column
 	)
 	for _, im := range Images() {
@@ -133,6 +134,27 @@ func TestGuests(t *testing.T) {
 					mu.Unlock()
 				})
 			}
+			if !slices.Contains(rebootImages, im.Name) {
+				return
+			}
+			for _, rc := range rebootCases() {
+				if _, ok := rc.applies[im.Name]; !ok {
+					continue
+				}
+				t.Run(rc.name, func(t *testing.T) {
+					t.Parallel()
+					select {
+					case sem <- struct{}{}:
+					case <-ctx.Done():
+						t.Fatal(ctx.Err())
+					}
+					defer func() { <-sem }()
+					r := bootReboot(ctx, t, built, accel, jobs, rc)
+					mu.Lock()
+					reboots = append(reboots, r)
+					mu.Unlock()
+				})
+			}
 		})
 	}
 
@@ -143,6 +165,9 @@ func TestGuests(t *testing.T) {
 	t.Logf("%d boots, %v of boot time, %v in all", len(runs), total.Round(time.Second), time.Since(start).Round(time.Second))
 	if *update && len(runs) > 0 {
 		writeResults(t, guestsResults, columnsSeen, runs)
+	}
+	if *update && len(reboots) > 0 {
+		writeRebootResults(t, reboots)
 	}
 }
 
