@@ -116,11 +116,10 @@ func TestGuests(t *testing.T) {
 
 			jobs := guestJobs(t)
 			sem := make(chan struct{}, jobs)
-			for _, sc := range scenarios() {
-				if slices.Contains(sc.skip, im.Name) {
-					continue
-				}
-				t.Run(sc.name, func(t *testing.T) {
+			// boot runs f as a parallel subtest once one of the jobs
+			// slots is free.
+			boot := func(name string, f func(t *testing.T)) {
+				t.Run(name, func(t *testing.T) {
 					t.Parallel()
 					select {
 					case sem <- struct{}{}:
@@ -128,27 +127,25 @@ func TestGuests(t *testing.T) {
 						t.Fatal(ctx.Err())
 					}
 					defer func() { <-sem }()
+					f(t)
+				})
+			}
+			for _, sc := range scenarios() {
+				if slices.Contains(sc.skip, im.Name) {
+					continue
+				}
+				boot(sc.name, func(t *testing.T) {
 					r := bootScenario(ctx, t, built, accel, jobs, sc)
 					mu.Lock()
 					runs = append(runs, r)
 					mu.Unlock()
 				})
 			}
-			if !slices.Contains(rebootImages, im.Name) {
-				return
-			}
 			for _, rc := range rebootCases() {
 				if _, ok := rc.applies[im.Name]; !ok {
 					continue
 				}
-				t.Run(rc.name, func(t *testing.T) {
-					t.Parallel()
-					select {
-					case sem <- struct{}{}:
-					case <-ctx.Done():
-						t.Fatal(ctx.Err())
-					}
-					defer func() { <-sem }()
+				boot(rc.name, func(t *testing.T) {
 					r := bootReboot(ctx, t, built, accel, jobs, rc)
 					mu.Lock()
 					reboots = append(reboots, r)
