@@ -30,6 +30,9 @@ type Column struct {
 	Renderer string `json:"renderer"`
 	Source   Source `json:"source"`
 	Summary  string `json:"summary"`
+	// Generation names the Debian release of a guest column ("Debian
+	// 12"); empty for a files column.
+	Generation string `json:"generation,omitempty"`
 	// Versions are the versions of the packages that matter.
 	Versions map[string]string `json:"versions,omitempty"`
 }

@@ -76,26 +76,37 @@ func TestGuests(t *testing.T) {
 		// running.
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, d.Add(-30*time.Second))
-		defer cancel()
+		t.Cleanup(cancel) // not defer: the subtests run after this function returns
 	}
 
 	var (
-		accel       Accel
-		accelOnce   sync.Once
-		mu          sync.Mutex
-		runs        []guestRun
-		reboots     []RebootRun
-		columnsSeen []Column
+		accel     Accel
+		accelOnce sync.Once
+		mu        sync.Mutex
+		runs      []guestRun
+		reboots   []RebootRun
+		cols      []Column
 	)
+	// collect runs f, which appends to the results, under mu.
+	collect := func(f func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		f()
+	}
+	// One set of job slots for image builds and boots alike: images are
+	// built and booted side by side, never more than jobs at a time.
+	jobs := guestJobs(t)
+	slots := make(chan struct{}, jobs)
 	for _, im := range Images() {
 		t.Run(im.Name, func(t *testing.T) {
+			t.Parallel()
 			if _, err := os.Stat(filepath.Join(cache, "images", im.Name+"-"+im.Key(), "image.json")); err != nil {
-				requireTools(t, "debootstrap", "mkfs.ext4")
+				requireTools(t, "debootstrap", "mkfs.ext4", "tar")
 				requireRoot(t, "building guest image "+im.Name)
 			}
 			built, err := BuildImage(ctx, im, BuildOptions{
 				CacheDir: cache, Mirror: os.Getenv("GUESTNET_DEBIAN_MIRROR"),
-				Log: testLog{t},
+				Log: testLog{t}, Slots: slots,
 			})
 			require.NoError(t, err)
 			if built.BuildTime > 0 {
@@ -108,25 +119,24 @@ func TestGuests(t *testing.T) {
 				accel, why = DetectAccel(ctx, built.Kernel)
 				t.Logf("accelerator: %s (%s)", accel, why)
 			})
-			mu.Lock()
-			columnsSeen = append(columnsSeen, Column{
-				Name: im.Name, Renderer: im.Renderer, Source: SourceGuest, Summary: im.Summary, Versions: built.Versions(),
+			collect(func() {
+				cols = append(cols, Column{
+					Name: im.Name, Renderer: im.Renderer, Source: SourceGuest, Summary: im.Summary,
+					Generation: im.Generation(), Versions: built.Versions(),
+				})
 			})
-			mu.Unlock()
 
-			jobs := guestJobs(t)
-			sem := make(chan struct{}, jobs)
-			// boot runs f as a parallel subtest once one of the jobs
-			// slots is free.
+			// boot runs f as a parallel subtest once one of the job slots
+			// is free.
 			boot := func(name string, f func(t *testing.T)) {
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
 					select {
-					case sem <- struct{}{}:
+					case slots <- struct{}{}:
 					case <-ctx.Done():
 						t.Fatal(ctx.Err())
 					}
-					defer func() { <-sem }()
+					defer func() { <-slots }()
 					f(t)
 				})
 			}
@@ -136,9 +146,7 @@ func TestGuests(t *testing.T) {
 				}
 				boot(sc.name, func(t *testing.T) {
 					r := bootScenario(ctx, t, built, accel, jobs, sc)
-					mu.Lock()
-					runs = append(runs, r)
-					mu.Unlock()
+					collect(func() { runs = append(runs, r) })
 				})
 			}
 			for _, rc := range rebootCases() {
@@ -147,21 +155,29 @@ func TestGuests(t *testing.T) {
 				}
 				boot(rc.name, func(t *testing.T) {
 					r := bootReboot(ctx, t, built, accel, jobs, rc)
-					mu.Lock()
-					reboots = append(reboots, r)
-					mu.Unlock()
+					collect(func() { reboots = append(reboots, r) })
 				})
 			}
 		})
 	}
+	// The parallel subtests run once this function returns: wait for them
+	// before writing what they found.
+	t.Cleanup(func() { report(t, start, runs, reboots, cols) })
+}
 
+// report logs what TestGuests booted and, with -update, writes it.
+func report(t *testing.T, start time.Time, runs []guestRun, reboots []RebootRun, cols []Column) {
+	t.Helper()
 	var total time.Duration
 	for _, r := range runs {
 		total += r.elapsed
 	}
-	t.Logf("%d boots, %v of boot time, %v in all", len(runs), total.Round(time.Second), time.Since(start).Round(time.Second))
+	t.Logf("%d boots (%d scenarios, %d reboot cases of two boots), %v of scenario boot time, %v in all",
+		len(runs)+2*len(reboots), len(runs), len(reboots), total.Round(time.Second), time.Since(start).Round(time.Second))
+	// Observations are written even when a row failed: the diff of the
+	// results file is how a change in a guest is read.
 	if *update && len(runs) > 0 {
-		writeResults(t, guestsResults, columnsSeen, runs)
+		writeResults(t, guestsResults, cols, runs)
 	}
 	if *update && len(reboots) > 0 {
 		writeRebootResults(t, reboots)

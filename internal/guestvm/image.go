@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -21,21 +22,60 @@ import (
 //go:embed build-image.sh
 var buildScript []byte
 
-// Suite is the Debian release every image is built from.
-const Suite = "bookworm"
+// Suites are the Debian releases images are built from, one per
+// generation of cloud-init and of the network tools. Every image of a
+// suite starts from the same base root file system: debootstrap's minbase
+// variant with the suite's Packages.
+var Suites = []Suite{
+	{
+		Name: "bookworm", Generation: "Debian 12",
+		// isc-dhcp-client is a dependency of cloud-init 22.4, listed to make
+		// it explicit.
+		Packages: append(commonPackages(), "isc-dhcp-client", "python3-cffi-backend"),
+	},
+	{
+		Name: "trixie", Generation: "Debian 13",
+		// dhcpcd-base is Debian 13's DHCP client (priority important, the
+		// first of cloud-init's and ifupdown's alternatives).
+		Packages: append(commonPackages(), "python3-cffi-backend", "dhcpcd-base"),
+	},
+}
 
-// basePackages are installed in every image, beyond debootstrap's minbase
-// variant: a kernel, systemd as init, cloud-init and the tools the report
-// script runs. dbus and python3-cffi-backend are dependencies that
-// debootstrap does not resolve by itself (of systemd-resolved and of
-// cloud-init's python3-cryptography); isc-dhcp-client is a dependency of
-// cloud-init, listed to make it explicit. qemu-guest-agent answers the
-// harness's guest-network-get-interfaces over the virtio-serial channel,
-// as it answers virt-launcher in a KubeVirt VM; udev starts it when the
+// Suite is one Debian release.
+type Suite struct {
+	// Name is the Debian suite, as debootstrap takes it.
+	Name string
+	// Generation names the release for people: "Debian 12".
+	Generation string
+	// Packages are installed in the suite's base, beyond debootstrap's
+	// minbase variant.
+	Packages []string
+}
+
+// SuiteByName returns the suite of Suites with that name.
+func SuiteByName(name string) (Suite, bool) {
+	for _, s := range Suites {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Suite{}, false
+}
+
+// commonPackages are in the base of every suite: a kernel, systemd as
+// init, cloud-init and the tools the report script runs. dbus is a
+// dependency (of systemd-resolved and NetworkManager) and
+// python3-cffi-backend one (of cloud-init's python3-cryptography) that
+// debootstrap does not resolve by itself: each suite lists
+// python3-cffi-backend after commonPackages, to keep Debian 12's cache key. qemu-guest-agent answers the harness's
+// guest-network-get-interfaces over the virtio-serial channel, as it
+// answers virt-launcher in a KubeVirt VM; udev starts it when the
 // channel's port appears.
-var basePackages = []string{
-	"linux-image-amd64", "systemd-sysv", "udev", "cloud-init", "iproute2",
-	"isc-dhcp-client", "dbus", "python3-cffi-backend", "qemu-guest-agent",
+func commonPackages() []string {
+	return []string{
+		"linux-image-amd64", "systemd-sysv", "udev", "cloud-init", "iproute2",
+		"dbus", "qemu-guest-agent",
+	}
 }
 
 // cloudConfig is written to /etc/cloud/cloud.cfg.d/90-guestvm.cfg in every
@@ -52,55 +92,81 @@ cloud_final_modules: [scripts-user]
 `
 
 // maskedUnits are masked in every image: systemd-networkd-wait-online
-// would hold the boot for two minutes when a link never comes up (the
-// report waits for the addresses it needs instead).
-var maskedUnits = []string{"systemd-networkd-wait-online.service"}
+// and NetworkManager-wait-online would hold the boot for minutes when a
+// link never comes up (the report waits for the addresses it needs
+// instead).
+var maskedUnits = []string{"systemd-networkd-wait-online.service", "NetworkManager-wait-online.service"}
 
-// Image is the recipe of a Debian 12 guest image. Everything in it, with
-// the build script, goes into the image's cache key.
+// Image is the recipe of a Debian guest image. Everything in it, with its
+// suite's base and the build script, goes into the image's cache key.
 type Image struct {
 	// Name names the image in test names and in the results, as
 	// "netplan" in TestGuests/netplan/seed.
 	Name string `json:"name"`
-	// Renderer is the network renderer cloud-init 22.4 is expected to pick
-	// in this image (its priority is eni, sysconfig, netplan, ..., networkd:
-	// the first one whose tools are installed).
+	// Suite is the Debian release the image is built from (see Suites).
+	Suite string `json:"suite"`
+	// Renderer is the network renderer cloud-init is expected to pick in
+	// this image: the first of its priority list (eni, sysconfig, netplan,
+	// network-manager, ..., networkd in 22.4 and 25.1 alike) whose tools
+	// are installed; Debian's cloud.cfg does not change the list.
 	Renderer string `json:"renderer"`
 	// Summary says what sets the image apart, for people.
 	Summary string `json:"summary"`
-	// Packages are installed beyond basePackages.
+	// Packages are installed beyond the suite's base packages.
 	Packages []string `json:"packages"`
 	// Enable lists systemd units to enable.
 	Enable []string `json:"enable,omitempty"`
 }
 
-// Images are the guest images TestGuests boots. Debian's default install
-// has ifupdown and isc-dhcp-client (priority important) but not net-tools
-// (optional), so "eni" is the default Debian package set and
-// "eni-net-tools" adds net-tools' route, which cloud-init's eni renderer
-// uses for static routes.
+// Images are the guest images TestGuests boots, Debian 12's then Debian
+// 13's. Debian's default install has ifupdown and a DHCP client (priority
+// important) but not net-tools (optional), so "eni" is the default Debian
+// package set and "eni-net-tools" adds net-tools' route, which cloud-init
+// 22.4's eni renderer uses for static routes.
 func Images() []Image {
 	return []Image{
 		{
-			Name: "netplan", Renderer: "netplan",
+			Name: "netplan", Suite: "bookworm", Renderer: "netplan",
 			Summary:  "netplan.io with systemd-networkd and systemd-resolved, no ifupdown (as Debian's cloud images)",
 			Packages: []string{"netplan.io", "systemd-resolved"},
 		},
 		{
-			Name: "eni", Renderer: "eni",
+			Name: "eni", Suite: "bookworm", Renderer: "eni",
 			Summary:  "ifupdown and isc-dhcp-client, no netplan, no net-tools (Debian's default package set)",
 			Packages: []string{"ifupdown"},
 		},
 		{
-			Name: "eni-net-tools", Renderer: "eni",
+			Name: "eni-net-tools", Suite: "bookworm", Renderer: "eni",
 			Summary:  "as eni, plus net-tools",
 			Packages: []string{"ifupdown", "net-tools"},
 		},
 		{
-			Name: "networkd", Renderer: "networkd",
+			Name: "networkd", Suite: "bookworm", Renderer: "networkd",
 			Summary:  "systemd-networkd (enabled) and systemd-resolved, no netplan, no ifupdown",
 			Packages: []string{"systemd-resolved"},
 			Enable:   []string{"systemd-networkd.service"},
+		},
+		{
+			Name: "netplan-13", Suite: "trixie", Renderer: "netplan",
+			Summary:  "netplan.io with systemd-networkd and systemd-resolved, no ifupdown (as Debian's cloud images)",
+			Packages: []string{"netplan.io", "systemd-resolved"},
+		},
+		{
+			Name: "networkd-13", Suite: "trixie", Renderer: "networkd",
+			Summary:  "systemd-networkd (enabled) and systemd-resolved, no netplan, no ifupdown",
+			Packages: []string{"systemd-resolved"},
+			Enable:   []string{"systemd-networkd.service"},
+		},
+		{
+			Name: "network-manager-13", Suite: "trixie", Renderer: "network-manager",
+			Summary:  "NetworkManager as the only network service, no netplan, no ifupdown, no systemd-resolved (as the Fedora and RHEL families)",
+			Packages: []string{"network-manager"},
+			Enable:   []string{"NetworkManager.service"},
+		},
+		{
+			Name: "eni-13", Suite: "trixie", Renderer: "eni",
+			Summary:  "ifupdown and dhcpcd-base, no netplan, no net-tools (Debian's default package set)",
+			Packages: []string{"ifupdown"},
 		},
 	}
 }
@@ -115,27 +181,53 @@ func ImageByName(name string) (Image, bool) {
 	return Image{}, false
 }
 
-// include is the debootstrap --include list.
-func (im Image) include() []string {
-	return append(append([]string(nil), basePackages...), im.Packages...)
+// Generation names the image's Debian release for people ("Debian 12"),
+// or returns its suite when Suites does not know it.
+func (im Image) Generation() string {
+	if s, ok := SuiteByName(im.Suite); ok {
+		return s.Generation
+	}
+	return im.Suite
 }
 
-// Key is the image's cache key: a hash of its recipe (packages, units,
-// cloud-init configuration, suite) and of the build script. The mirror is
-// not part of it: the same recipe from another mirror is the same image.
+// include is every package the image asks for: its suite's base packages,
+// then its own.
+func (im Image) include() []string {
+	s, _ := SuiteByName(im.Suite)
+	return append(slices.Clone(s.Packages), im.Packages...)
+}
+
+// baseKey is the cache key of a suite's base: a hash of the suite, its
+// packages and the build script.
+func baseKey(s Suite) string {
+	return hashRecipe(struct {
+		Suite   string
+		Include []string
+	}{s.Name, s.Packages})
+}
+
+// Key is the image's cache key: a hash of its recipe (suite, base and own
+// packages, units, cloud-init configuration, disk size) and of the build
+// script. The mirror is not part of it: the same recipe from another
+// mirror is the same image.
 func (im Image) Key() string {
-	h := sha256.New()
-	recipe := struct {
+	s, _ := SuiteByName(im.Suite)
+	return hashRecipe(struct {
 		Suite        string
-		Include      []string
+		Base, Extra  []string
 		Enable, Mask []string
 		CloudConfig  string
 		DiskSize     string
-	}{Suite, im.include(), im.Enable, maskedUnits, cloudConfig, diskSize}
+	}{im.Suite, s.Packages, im.Packages, im.Enable, maskedUnits, cloudConfig, diskSize})
+}
+
+// hashRecipe hashes a recipe's JSON and the build script.
+func hashRecipe(recipe any) string {
 	b, err := json.Marshal(recipe)
 	if err != nil {
 		panic(err) // plain strings always marshal
 	}
+	h := sha256.New()
 	h.Write(b)
 	h.Write([]byte{0})
 	h.Write(buildScript)
@@ -157,8 +249,8 @@ type Built struct {
 	Disk, Kernel, Initrd string
 	// Packages maps installed package names to their versions.
 	Packages map[string]string
-	// BuildTime is how long the build took; zero when the image came from
-	// the cache.
+	// BuildTime is how long the build took (its suite's base included when
+	// this build made it); zero when the image came from the cache.
 	BuildTime time.Duration
 }
 
@@ -166,7 +258,7 @@ type Built struct {
 // configures its network, for the results.
 func (b Built) Versions() map[string]string {
 	out := map[string]string{}
-	for _, p := range []string{"cloud-init", "netplan.io", "systemd", "ifupdown", "isc-dhcp-client", "net-tools", "iproute2", "udev"} {
+	for _, p := range []string{"cloud-init", "netplan.io", "systemd", "network-manager", "ifupdown", "isc-dhcp-client", "dhcpcd-base", "net-tools", "iproute2", "udev"} {
 		if v, ok := b.Packages[p]; ok {
 			out[p] = v
 		}
@@ -181,15 +273,22 @@ func (b Built) Versions() map[string]string {
 
 // BuildOptions configure BuildImage.
 type BuildOptions struct {
-	// CacheDir holds the images and the downloaded packages. See CacheDir.
+	// CacheDir holds the images, the suites' bases and the downloaded
+	// packages. See CacheDir.
 	CacheDir string
 	// Mirror is the Debian mirror; empty means DefaultMirror.
 	Mirror string
-	// Timeout bounds the whole build; zero means 30 minutes. Each step of
-	// the script is also bounded (15 minutes).
+	// Timeout bounds each stage of the build (the base, the image); zero
+	// means 30 minutes. Each step of the script is also bounded (15
+	// minutes).
 	Timeout time.Duration
 	// Log receives the script's progress lines; it may be nil.
 	Log io.Writer
+	// Slots, when not nil, bounds how many builds run at once across
+	// BuildImage calls that share it: a build takes a slot while its
+	// script runs (not while it waits for another build's lock), so that
+	// builds and guest boots can share one set of CPU slots.
+	Slots chan struct{}
 }
 
 // DefaultMirror is the Debian mirror images are built from unless
@@ -211,14 +310,21 @@ func CacheDir() (string, error) {
 }
 
 // BuildImage returns the image from the cache, building it first when the
-// cache has no image with its key. Builds are serialised across processes
-// by a lock file in the cache directory; a build is written to a temporary
-// directory and renamed into place, so the cache never holds half an
-// image. Building needs root, debootstrap, mkfs.ext4 (e2fsprogs 1.43 or
-// later, for -d) and the Debian mirror.
+// cache has no image with its key: its suite's base first, when the cache
+// has none (debootstrap, the slow part, shared by the suite's images),
+// then the image from the base. Each base and each image is built under a
+// lock file of its own, so that processes and goroutines may build
+// different images at once and never build one twice; a build is written
+// to a temporary directory and renamed into place, so the cache never
+// holds half of one. Building needs root, debootstrap, tar, mkfs.ext4
+// (e2fsprogs 1.43 or later, for -d) and the Debian mirror.
 func BuildImage(ctx context.Context, im Image, o BuildOptions) (Built, error) {
 	if o.CacheDir == "" {
 		return Built{}, errors.New("guestvm: no cache directory")
+	}
+	suite, ok := SuiteByName(im.Suite)
+	if !ok {
+		return Built{}, fmt.Errorf("guestvm: image %s: unknown suite %q", im.Name, im.Suite)
 	}
 	if o.Mirror == "" {
 		o.Mirror = DefaultMirror
@@ -230,50 +336,112 @@ func BuildImage(ctx context.Context, im Image, o BuildOptions) (Built, error) {
 		o.Log = io.Discard
 	}
 	imagesDir := filepath.Join(o.CacheDir, "images")
-	if err := os.MkdirAll(imagesDir, 0o755); err != nil {
-		return Built{}, err
-	}
 	dir := filepath.Join(imagesDir, im.Name+"-"+im.Key())
 	if b, err := load(im, dir); err == nil {
 		return b, nil
 	}
-
-	unlock, err := lock(ctx, filepath.Join(o.CacheDir, "build.lock"))
+	start := time.Now()
+	err := buildOnce(ctx, dir, func(tmp string) error {
+		base, err := buildBase(ctx, suite, o)
+		if err != nil {
+			return err
+		}
+		return runBuild(ctx, o, "image "+im.Name, tmp,
+			"STAGE=image",
+			"BASE="+base,
+			"EXTRA="+strings.Join(im.Packages, " "),
+			"ENABLE="+strings.Join(im.Enable, " "),
+			"MASK="+strings.Join(maskedUnits, " "),
+			"CLOUD_CFG="+cloudConfig,
+			"DISK_SIZE="+diskSize,
+			"DEB_CACHE="+filepath.Join(o.CacheDir, "debs", suite.Name),
+		)
+	}, func(out string) error {
+		meta := buildMeta{Image: im, Key: im.Key(), Mirror: o.Mirror, Built: time.Now().UTC().Format(time.RFC3339), Seconds: time.Since(start).Seconds()}
+		b, err := json.MarshalIndent(meta, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(out, "image.json"), b, 0o644)
+	})
 	if err != nil {
 		return Built{}, err
+	}
+	built, err := load(im, dir)
+	built.BuildTime = time.Since(start)
+	return built, err
+}
+
+// buildBase returns the path of the suite's base rootfs.tar, building it
+// first when the cache has none.
+func buildBase(ctx context.Context, s Suite, o BuildOptions) (string, error) {
+	dir := filepath.Join(o.CacheDir, "bases", s.Name+"-"+baseKey(s))
+	tar := filepath.Join(dir, "rootfs.tar")
+	err := buildOnce(ctx, dir, func(tmp string) error {
+		return runBuild(ctx, o, "the "+s.Name+" base", tmp,
+			"STAGE=base",
+			"SUITE="+s.Name,
+			"MIRROR="+o.Mirror,
+			"INCLUDE="+strings.Join(s.Packages, ","),
+			"DEB_CACHE="+filepath.Join(o.CacheDir, "debs", s.Name),
+		)
+	}, func(string) error { return nil })
+	return tar, err
+}
+
+// buildOnce makes dir unless it exists: under dir's lock file, build
+// writes into a fresh directory (which it must create: the script's OUT),
+// finish adds to it, and it is renamed to dir. A dir that exists is taken
+// as built: only a finished build is ever renamed there.
+func buildOnce(ctx context.Context, dir string, build func(out string) error, finish func(out string) error) error {
+	if _, err := os.Stat(dir); err == nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	unlock, err := lock(ctx, dir+".lock")
+	if err != nil {
+		return err
 	}
 	defer unlock()
-	if b, err := load(im, dir); err == nil { // built while we waited
-		return b, nil
+	if _, err := os.Stat(dir); err == nil { // built while we waited
+		return nil
 	}
-
-	start := time.Now()
-	tmp, err := os.MkdirTemp(imagesDir, ".build-"+im.Name+"-")
+	tmp, err := os.MkdirTemp(parent, ".build-"+filepath.Base(dir)+"-")
 	if err != nil {
-		return Built{}, err
+		return err
 	}
 	defer os.RemoveAll(tmp)
-	out := filepath.Join(tmp, "image")
-	script := filepath.Join(tmp, "build-image.sh")
-	if err := os.WriteFile(script, buildScript, 0o755); err != nil {
-		return Built{}, err
+	out := filepath.Join(tmp, "out")
+	if err := build(out); err != nil {
+		return err
 	}
+	if err := finish(out); err != nil {
+		return err
+	}
+	return os.Rename(out, dir)
+}
 
+// runBuild runs the build script with env, writing into out.
+func runBuild(ctx context.Context, o BuildOptions, what, out string, env ...string) error {
+	script := filepath.Join(filepath.Dir(out), "build-image.sh")
+	if err := os.WriteFile(script, buildScript, 0o755); err != nil {
+		return err
+	}
+	if o.Slots != nil {
+		select {
+		case o.Slots <- struct{}{}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		defer func() { <-o.Slots }()
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", script)
-	cmd.Env = append(os.Environ(),
-		"OUT="+out,
-		"SUITE="+Suite,
-		"MIRROR="+o.Mirror,
-		"INCLUDE="+strings.Join(im.include(), ","),
-		"ENABLE="+strings.Join(im.Enable, " "),
-		"MASK="+strings.Join(maskedUnits, " "),
-		"CLOUD_CFG="+cloudConfig,
-		"DISK_SIZE="+diskSize,
-		"DEB_CACHE="+filepath.Join(o.CacheDir, "debs"),
-		"STEP_TIMEOUT=900",
-	)
+	cmd.Env = append(os.Environ(), append(env, "OUT="+out, "STEP_TIMEOUT=900")...)
 	cmd.Stdout, cmd.Stderr = o.Log, o.Log
 	// The script runs debootstrap and chroot: end the whole group on
 	// timeout, not only bash.
@@ -284,23 +452,9 @@ func BuildImage(ctx context.Context, im Image, o BuildOptions) (Built, error) {
 		if ctx.Err() != nil {
 			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
 		}
-		return Built{}, fmt.Errorf("guestvm: building image %s: %w (log lines above; debootstrap.log and second-pass.log are removed with the build directory)", im.Name, err)
+		return fmt.Errorf("guestvm: building %s: %w (log lines above; the build's own logs are removed with its directory)", what, err)
 	}
-	elapsed := time.Since(start)
-	meta := buildMeta{Image: im, Key: im.Key(), Mirror: o.Mirror, Built: time.Now().UTC().Format(time.RFC3339), Seconds: elapsed.Seconds()}
-	b, err := json.MarshalIndent(meta, "", "  ")
-	if err != nil {
-		return Built{}, err
-	}
-	if err := os.WriteFile(filepath.Join(out, "image.json"), b, 0o644); err != nil {
-		return Built{}, err
-	}
-	if err := os.Rename(out, dir); err != nil {
-		return Built{}, err
-	}
-	built, err := load(im, dir)
-	built.BuildTime = elapsed
-	return built, err
+	return nil
 }
 
 // buildMeta is written next to a built image.

@@ -37,7 +37,8 @@ section() {
 }
 files() {
   for f in /etc/netplan/*.yaml /etc/network/interfaces /etc/network/interfaces.d/* \
-    /etc/systemd/network/* /run/systemd/network/* /etc/udev/rules.d/70-persistent-net.rules; do
+    /etc/systemd/network/* /run/systemd/network/* /etc/udev/rules.d/70-persistent-net.rules \
+    /etc/NetworkManager/system-connections/* /run/NetworkManager/system-connections/*; do
     [ -f "$f" ] && { echo "#### $f"; cat "$f"; }
   done
   return 0
@@ -55,7 +56,7 @@ section resolvectl resolvectl status --no-pager
 section renderer grep -h "Selected renderer" /var/log/cloud-init.log
 section cloud-init-problems grep -hE "WARNING|ERROR|Traceback" /var/log/cloud-init.log
 section files files
-section journal sh -c "journalctl -b --no-pager -o short-monotonic -u networking.service -u systemd-networkd.service -u 'ifup@*' | tail -n 200"
+section journal sh -c "journalctl -b --no-pager -o short-monotonic -u networking.service -u systemd-networkd.service -u NetworkManager.service -u 'ifup@*' | tail -n 200"
 echo "=== guestvm-report end"
 sync
 # With the guest agent's channel, the harness asks the agent for the
