@@ -38,6 +38,8 @@ const (
 	StaticIPv6               Construct = "static-ipv6"
 	DefaultRouteIPv4         Construct = "default-route-ipv4"
 	DefaultRouteIPv6         Construct = "default-route-ipv6"
+	DefaultRouteToDefault4   Construct = "default-route-to-default-ipv4"
+	DefaultRouteToDefault6   Construct = "default-route-to-default-ipv6"
 	RouteIPv4                Construct = "route-ipv4"
 	RouteIPv6                Construct = "route-ipv6"
 	RouteMetric              Construct = "route-metric"
@@ -64,6 +66,8 @@ var ConstructInfo = []struct {
 	{StaticIPv6, "static IPv6 `addresses`"},
 	{DefaultRouteIPv4, "IPv4 default route: `routes: [{to: \"0.0.0.0/0\", via}]`"},
 	{DefaultRouteIPv6, "IPv6 default route: `gateway6`"},
+	{DefaultRouteToDefault4, "IPv4 default route as netplan's `routes: [{to: default, via}]` (`DefaultRouteNetplan`)"},
+	{DefaultRouteToDefault6, "IPv6 default route as netplan's `routes: [{to: default, via}]` (`DefaultRouteNetplan`)"},
 	{RouteIPv4, "IPv4 route: `routes: [{to, via}]`"},
 	{RouteIPv6, "IPv6 route: `routes: [{to, via}]`"},
 	{RouteMetric, "route `metric` (`RouteMetricDropped`)"},
@@ -105,8 +109,11 @@ type Want struct {
 	Lease, Router netip.Addr
 	// Addrs are static addresses.
 	Addrs []netip.Prefix
-	// Gateway4 and Gateway6 are the default gateways.
+	// Gateway4 and Gateway6 are the default gateways, and ToDefault says
+	// that the config writes them as netplan's "to: default"
+	// (DefaultRouteNetplan).
 	Gateway4, Gateway6 netip.Addr
+	ToDefault          bool
 	// Routes are the other routes.
 	Routes []netconfig.Route
 	// MTU is the MTU asked for, 0 for none.
@@ -155,6 +162,9 @@ func Wants(spec netconfig.Spec, res netconfig.Result, nics []NIC) ([]Want, error
 				continue
 			}
 			w.Routes = append(w.Routes, r)
+		}
+		for _, r := range res.Config.Network.Ethernets[iface.Name].Routes {
+			w.ToDefault = w.ToDefault || r.To == "default"
 		}
 		w.MTU = c.MTU
 		w.DNS = slices.Clone(c.Nameservers.Addresses)
@@ -436,6 +446,9 @@ func (j judge) defaultRoute(gw netip.Addr) Fact {
 	c, dst := DefaultRouteIPv4, netip.MustParsePrefix("0.0.0.0/0")
 	if gw.Is6() {
 		c, dst = DefaultRouteIPv6, netip.MustParsePrefix("::/0")
+	}
+	if j.w.ToDefault {
+		c = map[Construct]Construct{DefaultRouteIPv4: DefaultRouteToDefault4, DefaultRouteIPv6: DefaultRouteToDefault6}[c]
 	}
 	via := j.routesVia(gw)
 	ev := "routes via " + gw.String() + ": " + strings.Join(via, "; ")

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/guestnet/guestnet/netconfig"
+	"github.com/guestnet/guestnet/netconfig/guestcheck"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/guests.json or files.json from this run's observations, and the README's guest-compatibility table from them")
@@ -97,8 +98,12 @@ func TestGuests(t *testing.T) {
 	// built and booted side by side, never more than jobs at a time.
 	jobs := guestJobs(t)
 	slots := make(chan struct{}, jobs)
+	matrix := guestMatrix(t)
 	for _, im := range Images() {
 		t.Run(im.Name, func(t *testing.T) {
+			if !matrix.images[im.Name] {
+				t.Skipf("not in the %s matrix (GUESTNET_GUESTVM_MATRIX)", matrix.name)
+			}
 			t.Parallel()
 			if _, err := os.Stat(filepath.Join(cache, "images", im.Name+"-"+im.Key(), "image.json")); err != nil {
 				requireTools(t, "debootstrap", "mkfs.ext4", "tar")
@@ -150,7 +155,7 @@ func TestGuests(t *testing.T) {
 				})
 			}
 			for _, rc := range rebootCases() {
-				if _, ok := rc.applies[im.Name]; !ok {
+				if _, ok := rc.applies[im.Name]; !ok || !matrix.reboots[im.Name] {
 					continue
 				}
 				boot(rc.name, func(t *testing.T) {
@@ -181,6 +186,40 @@ func report(t *testing.T, start time.Time, runs []guestRun, reboots []RebootRun,
 	}
 	if *update && len(reboots) > 0 {
 		writeRebootResults(t, reboots)
+	}
+}
+
+// matrix is which images TestGuests boots, and in which of them it runs
+// the reboot cases.
+type matrix struct {
+	name            string
+	images, reboots map[string]bool
+}
+
+// guestMatrix reads GUESTNET_GUESTVM_MATRIX: "full" (the default) boots
+// every scenario in every image and the reboot cases wherever they apply;
+// "ci", what .ci/run boots to stay within its time, boots every scenario
+// in one image per network stack per generation (netplan with
+// systemd-networkd, ifupdown, and on Debian 13 NetworkManager), leaving
+// out networkd, eni-net-tools and networkd-13, and the reboot cases in
+// the netplan image of each generation only.
+func guestMatrix(t *testing.T) matrix {
+	all := map[string]bool{}
+	for _, im := range Images() {
+		all[im.Name] = true
+	}
+	switch m := os.Getenv("GUESTNET_GUESTVM_MATRIX"); m {
+	case "", "full":
+		return matrix{name: "full", images: all, reboots: all}
+	case "ci":
+		return matrix{
+			name:    "ci",
+			images:  map[string]bool{"netplan": true, "eni": true, "netplan-13": true, "eni-13": true, "network-manager-13": true},
+			reboots: map[string]bool{"netplan": true, "netplan-13": true},
+		}
+	default:
+		t.Fatalf("GUESTNET_GUESTVM_MATRIX=%q: want full or ci", m)
+		return matrix{}
 	}
 }
 
@@ -238,10 +277,21 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 	for _, w := range wants {
 		facts = append(facts, Judge(w, guest, contested(w, wants))...)
 	}
-	checkRows(t, built.Name, sc, facts, report)
-	// What a controller sees: the agent's report as KubeVirt puts it in
-	// the VMI status, judged by guestcheck.Verify.
-	checkVerdicts(t, built.Name, sc, boot.Agent)
+	if slices.Contains(columns[:], built.Name) {
+		checkRows(t, built.Name, sc, facts, report)
+		// What a controller sees: the agent's report as KubeVirt puts it in
+		// the VMI status, judged by guestcheck.Verify.
+		checkVerdicts(t, built.Name, sc, boot.Agent)
+	} else { // TEMPORARY, while the rows gain the Debian 13 columns
+		t.Errorf("no rows for column %s yet", built.Name)
+		for _, f := range facts {
+			t.Logf("observed %-28s %-10s %-40q // %s", f.Construct, f.Network, f.cell(), f.Evidence)
+		}
+		st := StatusInterfaces(statusNICs(spec, nics), boot.Agent)
+		for _, v := range guestcheck.Verify(res, st) {
+			t.Logf("verdict %s/%s %s: %s (%s)", built.Name, sc.name, v.Network, v.Kind, v.Detail)
+		}
+	}
 	if *update {
 		writeAgentReply(t, built.Name, sc.name, boot.Agent)
 	}

@@ -42,15 +42,21 @@ type rebootCase struct {
 }
 
 // rebootCases are the reboot scenarios; rebootImages are the images they
-// boot in (one per renderer: eni-net-tools renders as eni does).
+// boot in (one per renderer and generation: eni-net-tools renders as eni
+// does).
 func rebootCases() []rebootCase {
 	every := func(b bool) map[string]bool {
-		return map[string]bool{"netplan": b, "eni": b, "networkd": b}
+		out := map[string]bool{}
+		for _, im := range rebootImages {
+			out[im] = b
+		}
+		return out
 	}
 	// Reading the user data and its updates key is cloud-init's own
 	// business, the same whatever renders the network: those cases boot
-	// in the netplan image only, to keep the guest step's time down.
-	netplanOnly := func(b bool) map[string]bool { return map[string]bool{"netplan": b} }
+	// in the netplan image of each generation only, to keep the guest
+	// step's time down.
+	netplanOnly := func(b bool) map[string]bool { return map[string]bool{"netplan": b, "netplan-13": b} }
 	return []rebootCase{
 		{name: "reboot", summary: "cloud-config as it comes", applies: every(false)},
 		{name: "reboot-every-boot", summary: "cloud-config through `NetworkEveryBoot` from creation",
@@ -65,7 +71,7 @@ func rebootCases() []rebootCase {
 	}
 }
 
-var rebootImages = []string{"netplan", "eni", "networkd"}
+var rebootImages = []string{"netplan", "eni", "networkd", "netplan-13", "networkd-13", "network-manager-13", "eni-13"}
 
 // rebootNetworks is the VM: the pod network and a Multus network with a
 // static address, which the change moves from .200 to .201.

@@ -471,6 +471,42 @@ func scenarios() []scenario {
 			},
 		},
 		{
+			name: "default-route-netplan",
+			summary: "pod network and one dual-stack static network whose default routes are written as netplan's `to: default` " +
+				"(`WithDefaultRouteStyle(DefaultRouteNetplan)`) instead of the portable forms",
+			networks: func(*testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
+				spec, nics := specOf(podNetwork(), vmNetwork{
+					Network: netconfig.Network{
+						Name: "storage", Source: netconfig.SourceMultus, NetworkName: "storage-net", Binding: netconfig.BindingBridge,
+						MAC: mac("02:00:00:00:00:02"),
+						IPConfig: &netconfig.IPConfig{
+							Mode:        netconfig.ModeStatic,
+							Addresses:   []netip.Prefix{prefix("10.20.0.10/24"), prefix("fd00:20::10/64")},
+							Gateways:    []netip.Addr{ip("10.20.0.1"), ip("fd00:20::1")},
+							Nameservers: netconfig.Nameservers{Addresses: []netip.Addr{ip("10.20.0.53")}},
+						},
+					},
+					kind: NetIsolated,
+				})
+				return spec, []netconfig.Option{netconfig.WithDefaultRouteStyle(netconfig.DefaultRouteNetplan)}, nics
+			},
+			// net-convert's failure on to: default is pinned by the
+			// conformance tests; no sysconfig files to judge.
+			skip:     []string{sysconfigColumn},
+			warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork},
+			rows: []row{
+				{MACRename, "default", all("applied")},
+				{PodDHCP4, "default", all("applied")},
+				{PodDefaultRouteContested, "default", all("applied")},
+				{MACRename, "storage", all("applied")},
+				{StaticIPv4, "storage", all("applied")},
+				{StaticIPv6, "storage", all("applied")},
+				{DefaultRouteToDefault4, "storage", all("applied")},
+				{DefaultRouteToDefault6, "storage", all("applied")},
+				{Nameservers, "storage", all("applied")},
+			},
+		},
+		{
 			name:          "pin-macs",
 			summary:       "the typical VM created without MACs: `macresolve.Pin`, then built with `macresolve.FromVM` as MAC resolver",
 			networks:      pinMACs,
