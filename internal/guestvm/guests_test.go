@@ -265,19 +265,22 @@ func contested(w Want, wants []Want) bool {
 // checkRows compares the facts with the scenario's rows for a column.
 func checkRows(t *testing.T, column string, sc scenario, facts []Fact, report Report) {
 	t.Helper()
-	col := slices.Index(columns[:], column)
-	require.GreaterOrEqual(t, col, 0, "column %s has no place in the rows", column)
-	want := map[string]string{}
-	for _, r := range sc.rows {
-		if r.want[col] != "-" {
-			want[string(r.construct)+"/"+r.network] = r.want[col]
-		}
+	require.Contains(t, columnNames(), column, "column %s has no place in the rows", column)
+	want, unknown, errs := sc.expected(column)
+	for _, err := range errs {
+		t.Errorf("%s: %v", sc.name, err)
 	}
 	got := map[string]string{}
 	var lines []string
 	for _, f := range facts {
-		got[string(f.Construct)+"/"+f.Network] = f.cell()
+		key := string(f.Construct) + "/" + f.Network
+		if !unknown[key] {
+			got[key] = f.cell()
+		}
 		lines = append(lines, fmt.Sprintf("%-28s %-10s %-40q // %s", f.Construct, f.Network, f.cell(), f.Evidence))
+	}
+	if len(unknown) > 0 {
+		t.Logf("observed in %s/%s:\n%s", column, sc.name, strings.Join(lines, "\n"))
 	}
 	if !assert.Equal(t, want, got, "outcomes of %s in %s (construct/network: outcome)", sc.name, column) {
 		t.Logf("observed in %s/%s:\n%s", column, sc.name, strings.Join(lines, "\n"))
@@ -285,6 +288,26 @@ func checkRows(t *testing.T, column string, sc scenario, facts []Fact, report Re
 			t.Logf("--- %s:\n%s", sec, report[sec])
 		}
 	}
+}
+
+// expected are the scenario's outcomes in column by "construct/network",
+// without the rows that say "-" (not run); unknown are the rows that have
+// no outcome for column, each with an error in errs.
+func (sc scenario) expected(column string) (want map[string]string, unknown map[string]bool, errs []error) {
+	want, unknown = map[string]string{}, map[string]bool{}
+	for _, r := range sc.rows {
+		key := string(r.construct) + "/" + r.network
+		o, err := r.outcome(column)
+		if err != nil {
+			errs = append(errs, err)
+			unknown[key] = true
+			continue
+		}
+		if o != "-" {
+			want[key] = o
+		}
+	}
+	return want, unknown, errs
 }
 
 // cell is the fact as the rows state it: the outcome, with the detail in
@@ -305,9 +328,10 @@ func writeResults(t *testing.T, path string, cols []Column, runs []guestRun) {
 		rs, err = ReadResults(path)
 		require.NoError(t, err)
 	}
-	// Columns and scenarios keep the order of Images/columns and
-	// scenarios, whatever order this run met them in.
-	for _, name := range columns {
+	// Columns and scenarios keep the order of columnNames and scenarios,
+	// whatever order this run met them in.
+	names := columnNames()
+	for _, name := range names {
 		for _, c := range cols {
 			if c.Name == name {
 				rs.PutColumn(c)
@@ -326,7 +350,7 @@ func writeResults(t *testing.T, path string, cols []Column, runs []guestRun) {
 		rs.PutRun(r.run)
 	}
 	slices.SortStableFunc(rs.Columns, func(a, b Column) int {
-		return slices.Index(columns[:], a.Name) - slices.Index(columns[:], b.Name)
+		return slices.Index(names, a.Name) - slices.Index(names, b.Name)
 	})
 	order := map[string]int{}
 	for i, sc := range scenarios() {

@@ -195,7 +195,10 @@ func TestImages(t *testing.T) {
 		assert.Equal(t, im.Renderer == "eni", slices.Contains(im.include(), "ifupdown"), "%s: ifupdown decides eni", im.Name)
 		assert.Equal(t, im.Renderer == "netplan", slices.Contains(im.include(), "netplan.io"), "%s: netplan.io", im.Name)
 	}
-	assert.Equal(t, columns[:len(columns)-1], names, "the expectation rows' columns are the images, then sysconfig")
+	assert.Equal(t, append(names, sysconfigColumn), columnNames(), "the expectation rows' columns are the images, then sysconfig")
+	assert.NotContains(t, names, sysconfigColumn, "no image is named after the files column")
+	slices.Sort(names)
+	assert.Len(t, slices.Compact(names), len(Images()), "image names are unique")
 	_, ok := ImageByName("nope")
 	assert.False(t, ok)
 

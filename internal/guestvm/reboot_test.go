@@ -179,8 +179,9 @@ func writeRebootResults(t *testing.T, runs []RebootRun) {
 		all = slices.DeleteFunc(all, func(o RebootRun) bool { return o.Image == r.Image && o.Scenario == r.Scenario })
 		all = append(all, r)
 	}
+	names := columnNames()
 	order := func(r RebootRun) (int, int) {
-		return slices.Index(columns[:], r.Image), slices.IndexFunc(rebootCases(), func(c rebootCase) bool { return c.name == r.Scenario })
+		return slices.Index(names, r.Image), slices.IndexFunc(rebootCases(), func(c rebootCase) bool { return c.name == r.Scenario })
 	}
 	slices.SortFunc(all, func(a, b RebootRun) int {
 		ai, as := order(a)
