@@ -202,19 +202,9 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 	seed, err := WriteSeed(ctx, dir, Seed{InstanceID: "guestvm-" + sc.name, NetworkConfig: res.YAML, WaitFor: leases})
 	require.NoError(t, err)
 
-	timeout := envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs))
-	cpus := max(1, min(2, runtime.NumCPU()/jobs))
-	m := Machine{Image: built, Seed: seed, NICs: nics, KernelArgs: sc.kernelArgs, Accel: accel, CPUs: cpus, Timeout: timeout, Dir: dir, Agent: true}
-	boot, err := m.Run(ctx)
-	saveArtifacts(t, m, sc.name, boot)
-	require.NoError(t, err, "boot of %s/%s\n--- network-config:\n%s\n--- console (last lines):\n%s\n--- to boot it by hand: %s",
-		built.Name, sc.name, res.YAML, tail(boot.Console, 40), m.Command())
-	t.Logf("boot %s/%s: %v (%s)", built.Name, sc.name, boot.Elapsed.Round(100*time.Millisecond), accel)
-
-	report, err := ParseReport(boot.Report)
-	require.NoError(t, err)
-	guest, err := ParseGuest(report)
-	require.NoError(t, err)
+	boot, report, guest := bootOnce(ctx, t, built, accel, jobs, oneBoot{
+		name: sc.name, dir: dir, seed: seed, networkConfig: res.YAML, nics: nics, kernelArgs: sc.kernelArgs, artifacts: true,
+	})
 	t.Logf("guest links: %s; waited: %s", linkSummary(guest), strings.TrimSpace(report["wait"]))
 
 	assert.Equal(t, built.Renderer, guest.Renderer, "cloud-init's renderer (log: %q)", report["renderer"])
@@ -236,6 +226,56 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 	return guestRun{image: built.Name, scenario: sc.name, elapsed: boot.Elapsed, run: Run{
 		Column: built.Name, Scenario: sc.name, Renderer: guest.Renderer, Facts: facts, DefaultRoutes: defaults,
 	}}
+}
+
+// oneBoot is what sets one boot apart from the others of an image.
+type oneBoot struct {
+	// name names the boot in the log, in failure messages and in the
+	// artifacts: the scenario, or the reboot case and the boot's number.
+	name string
+	// dir holds the seed's files, the console logs and the agent's socket.
+	dir string
+	// seed is the seed ISO (WriteSeed); networkConfig is its network
+	// config, shown when the boot fails.
+	seed          string
+	networkConfig []byte
+	nics          []NIC
+	kernelArgs    []string
+	// overlay is the VM's own disk (NewOverlay), kept across boots; empty
+	// boots a throwaway copy of the image's.
+	overlay string
+	// artifacts copies the boot's files to $GUESTNET_GUESTVM_ARTIFACTS
+	// (saveArtifacts), with a boot.sh that boots it again; not for an
+	// overlay, which goes with the test's temporary directory.
+	artifacts bool
+}
+
+// bootOnce boots built once as b says, with what every boot of TestGuests
+// has: the accelerator, the vCPUs and boot timeout for jobs guests at
+// once, the guest agent. It fails the test when the boot fails, and
+// returns the boot with the guest's report and what the report says of
+// the guest.
+func bootOnce(ctx context.Context, t *testing.T, built Built, accel Accel, jobs int, b oneBoot) (Boot, Report, Guest) {
+	t.Helper()
+	m := Machine{
+		Image: built, Overlay: b.overlay, Seed: b.seed, NICs: b.nics, KernelArgs: b.kernelArgs,
+		Accel: accel, CPUs: max(1, min(2, runtime.NumCPU()/jobs)),
+		Timeout: envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs)),
+		Dir:     b.dir, Agent: true,
+	}
+	boot, err := m.Run(ctx)
+	if b.artifacts {
+		saveArtifacts(t, m, b.name, boot)
+	}
+	require.NoError(t, err, "boot of %s/%s\n--- network-config:\n%s\n--- console (last lines):\n%s\n--- to boot it by hand: %s",
+		built.Name, b.name, b.networkConfig, tail(boot.Console, 40), m.Command())
+	t.Logf("boot %s/%s: %v (%s)", built.Name, b.name, boot.Elapsed.Round(100*time.Millisecond), accel)
+
+	report, err := ParseReport(boot.Report)
+	require.NoError(t, err)
+	guest, err := ParseGuest(report)
+	require.NoError(t, err)
+	return boot, report, guest
 }
 
 // bootTimeout is the default bound of one boot: a boot takes about a
