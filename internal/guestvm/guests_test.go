@@ -111,6 +111,7 @@ func TestGuests(t *testing.T) {
 			mu.Lock()
 			columnsSeen = append(columnsSeen, Column{
 				Name: im.Name, Renderer: im.Renderer, Source: SourceGuest, Summary: im.Summary, Versions: built.Versions(),
+				Generation: debianRelease(built),
 			})
 			mu.Unlock()
 
@@ -166,6 +167,17 @@ func TestGuests(t *testing.T) {
 	if *update && len(reboots) > 0 {
 		writeRebootResults(t, reboots)
 	}
+}
+
+// debianRelease is the Debian release the image was built from, as
+// "Debian 12", read from its base-files version (12.4+deb12u15); "" when
+// the image does not list base-files.
+func debianRelease(b Built) string {
+	major, _, _ := strings.Cut(b.Packages["base-files"], ".")
+	if _, err := strconv.Atoi(major); err != nil {
+		return ""
+	}
+	return "Debian " + major
 }
 
 // guestJobs is how many guests boot at once: GUESTNET_GUESTVM_JOBS, else

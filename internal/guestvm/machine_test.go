@@ -228,3 +228,10 @@ func TestBuiltVersions(t *testing.T) {
 	}}
 	assert.Equal(t, map[string]string{"cloud-init": "22.4.2-1", "netplan.io": "0.106", "linux-image": "6.1.0-40-amd64 6.1.153-1"}, b.Versions())
 }
+
+func TestDebianRelease(t *testing.T) {
+	for version, want := range map[string]string{"12.4+deb12u15": "Debian 12", "13.8+deb13u8": "Debian 13", "": "", "14~trixie": ""} {
+		assert.Equal(t, want, debianRelease(Built{Packages: map[string]string{"base-files": version}}), "base-files %q", version)
+	}
+	assert.Empty(t, debianRelease(Built{}))
+}
