@@ -249,7 +249,10 @@ func (j judge) slaac() Fact {
 	case j.w.IPv6Mode == netconfig.ModeNone && len(got) == 0:
 		return j.fact(IPv6Off, Applied, "", ev)
 	case j.w.IPv6Mode == netconfig.ModeNone:
-		return j.fact(IPv6Off, Wrong, "SLAAC address "+strings.Join(got, ", "), ev)
+		// The prefix, not the address: a guest with stable-privacy
+		// addresses (dhcpcd's default) takes another one each boot; the
+		// evidence lists them.
+		return j.fact(IPv6Off, Wrong, "SLAAC address in "+j.w.RAPrefix.String(), ev)
 	case len(got) > 0:
 		return j.fact(SLAAC, Applied, "", ev)
 	}

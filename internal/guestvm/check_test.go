@@ -83,7 +83,7 @@ func TestJudge(t *testing.T) {
 			name:  "ipv6Mode none beside router advertisements: a SLAAC address is wrong",
 			want:  Want{Network: "v4", MAC: mac("02:00:00:00:00:04"), Name: "eth3", Match: netconfig.MatchMAC, IPv6Mode: netconfig.ModeNone, RAPrefix: prefix("fd00:7::/64")},
 			guest: Guest{Links: []Link{link("eth3", "02:00:00:00:00:04", 1500, "fd00:7::ff:fe00:4/64")}},
-			facts: []string{"mac-rename/v4: applied", "ipv6-off/v4: wrong (SLAAC address fd00:7::ff:fe00:4/64)"},
+			facts: []string{"mac-rename/v4: applied", "ipv6-off/v4: wrong (SLAAC address in fd00:7::/64)"},
 		},
 		{
 			name:      "pod NIC: not renamed, no lease, default route outranked",

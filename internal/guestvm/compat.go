@@ -15,7 +15,8 @@ import (
 type Source string
 
 const (
-	// SourceGuest: a booted Debian 12 guest.
+	// SourceGuest: a booted Debian guest (its release is the column's
+	// Generation).
 	SourceGuest Source = "guest"
 	// SourceFiles: the files cloud-init's renderer writes (`cloud-init
 	// devel net-convert`), read as the guest would apply them, with no
@@ -30,8 +31,9 @@ type Column struct {
 	Renderer string `json:"renderer"`
 	Source   Source `json:"source"`
 	Summary  string `json:"summary"`
-	// Generation names the Debian release of a guest column ("Debian
-	// 12"); empty for a files column.
+	// Generation is the release the column's guest belongs to, as
+	// "Debian 12": the table groups the columns of one generation. Empty
+	// for a column that belongs to none, which the table shows on its own.
 	Generation string `json:"generation,omitempty"`
 	// Versions are the versions of the packages that matter.
 	Versions map[string]string `json:"versions,omitempty"`
@@ -128,12 +130,29 @@ func (rs *Results) PutRun(run Run) {
 	rs.Runs = append(rs.Runs, run)
 }
 
-// Sort puts the guest columns before the files-only ones (keeping their
-// order otherwise) and orders the runs by column and scenario, in the
-// order of the columns and scenarios.
+// Sort puts the guest columns before the files-only ones and the columns
+// of one generation together, where the generation's first column is
+// (keeping their order otherwise), and orders the runs by column and
+// scenario, in the order of the columns and scenarios.
 func (rs *Results) Sort() {
+	// at is a column's place: its generation's first column's, or its
+	// own (column names are unique).
+	at, first := map[string]int{}, map[string]int{}
+	for i, c := range rs.Columns {
+		at[c.Name] = i
+		if c.Generation == "" {
+			continue
+		}
+		if _, ok := first[c.Generation]; !ok {
+			first[c.Generation] = i
+		}
+		at[c.Name] = first[c.Generation]
+	}
 	slices.SortStableFunc(rs.Columns, func(a, b Column) int {
-		return boolInt(a.Source != SourceGuest) - boolInt(b.Source != SourceGuest)
+		if d := boolInt(a.Source != SourceGuest) - boolInt(b.Source != SourceGuest); d != 0 {
+			return d
+		}
+		return at[a.Name] - at[b.Name]
 	})
 	col := func(name string) int {
 		return slices.IndexFunc(rs.Columns, func(c Column) bool { return c.Name == name })
@@ -178,19 +197,30 @@ func (rs Results) Table() string {
 	b.WriteString("`internal/guestvm/testdata/guests.json` and `files.json`, which\n")
 	b.WriteString("`go test ./internal/guestvm -run 'TestGuests|TestRendererFiles' -update` rewrites;\n")
 	b.WriteString("see \"Real guests\" below.\n\n")
-	for _, c := range rs.Columns {
-		fmt.Fprintf(&b, "- **%s**: %s; cloud-init's %s renderer", c.Name, c.Summary, c.Renderer)
-		if c.Source == SourceFiles {
-			b.WriteString(", judged from the files `cloud-init devel net-convert` writes, no guest booted")
+	for _, g := range generations(rs.Columns) {
+		indent := ""
+		if g.name != "" {
+			fmt.Fprintf(&b, "- **%s**", g.name)
+			if v := g.cloudInit(); v != "" {
+				b.WriteString(" (cloud-init " + v + ")")
+			}
+			b.WriteString(":\n")
+			indent = "  "
 		}
-		if v := versions(c.Versions); v != "" {
-			b.WriteString(" (" + v + ")")
+		for _, c := range g.columns {
+			fmt.Fprintf(&b, "%s- **%s**: %s; cloud-init's %s renderer", indent, c.Name, c.Summary, c.Renderer)
+			if c.Source == SourceFiles {
+				b.WriteString(", judged from the files `cloud-init devel net-convert` writes, no guest booted")
+			}
+			if v := versions(c.Versions); v != "" {
+				b.WriteString(" (" + v + ")")
+			}
+			b.WriteString(".\n")
 		}
-		b.WriteString(".\n")
 	}
 	b.WriteString("\n| construct |")
 	for _, c := range rs.Columns {
-		b.WriteString(" " + c.Name + " |")
+		b.WriteString(" " + c.header() + " |")
 	}
 	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(rs.Columns)) + "\n")
 	for _, ci := range ConstructInfo {
@@ -211,7 +241,7 @@ func (rs Results) Table() string {
 	b.WriteString("| scenario |")
 	for _, c := range rs.Columns {
 		if c.Source == SourceGuest {
-			b.WriteString(" " + c.Name + " |")
+			b.WriteString(" " + c.header() + " |")
 		}
 	}
 	b.WriteString("\n| --- |")
@@ -243,10 +273,59 @@ func (rs Results) Table() string {
 	return b.String()
 }
 
+// header is the column's cell in the tables' header rows: its name, and
+// its generation below when it has one.
+func (c Column) header() string {
+	if c.Generation == "" {
+		return c.Name
+	}
+	return c.Name + "<br>" + c.Generation
+}
+
+// generation is a run of columns of one generation, or a column that has
+// none (name "").
+type generation struct {
+	name    string
+	columns []Column
+}
+
+// generations splits sorted columns into runs of one generation; each
+// column without a generation is a run of its own.
+func generations(cols []Column) []generation {
+	var out []generation
+	for _, c := range cols {
+		if n := len(out); n > 0 && c.Generation != "" && out[n-1].name == c.Generation {
+			out[n-1].columns = append(out[n-1].columns, c)
+			continue
+		}
+		out = append(out, generation{name: c.Generation, columns: []Column{c}})
+	}
+	return out
+}
+
+// cloudInit is the cloud-init release (major.minor, as "22.4") of the
+// generation's columns when they all have the same, else "".
+func (g generation) cloudInit() string {
+	var rel string
+	for i, c := range g.columns {
+		v, _, _ := strings.Cut(c.Versions["cloud-init"], "-") // the upstream version
+		parts := strings.SplitN(v, ".", 3)
+		if len(parts) < 2 || parts[0] == "" || parts[1] == "" {
+			return ""
+		}
+		r := parts[0] + "." + parts[1]
+		if i > 0 && r != rel {
+			return ""
+		}
+		rel = r
+	}
+	return rel
+}
+
 // versions formats the versions that matter most, in a fixed order.
 func versions(v map[string]string) string {
 	var parts []string
-	for _, p := range []string{"cloud-init", "netplan.io", "systemd", "ifupdown", "isc-dhcp-client", "net-tools", "linux-image"} {
+	for _, p := range []string{"cloud-init", "netplan.io", "systemd", "network-manager", "ifupdown", "isc-dhcp-client", "dhcpcd-base", "net-tools", "linux-image"} {
 		if s, ok := v[p]; ok {
 			parts = append(parts, p+" "+s)
 		}

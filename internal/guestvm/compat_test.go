@@ -120,3 +120,75 @@ func TestREADMETable(t *testing.T) {
 		}
 	}
 }
+
+// TestResultsTableGenerations checks how Table groups the columns by
+// generation: in the list of columns (a bold heading, with the cloud-init
+// release its columns share, over a sub-list) and in both tables' headers.
+func TestResultsTableGenerations(t *testing.T) {
+	guest := func(name, gen, cloudInit string) Column {
+		c := Column{Name: name, Renderer: "netplan", Source: SourceGuest, Summary: "s", Generation: gen}
+		if cloudInit != "" {
+			c.Versions = map[string]string{"cloud-init": cloudInit}
+		}
+		return c
+	}
+	files := Column{Name: "sysconfig", Renderer: "sysconfig", Source: SourceFiles, Summary: "RHEL"}
+	tests := []struct {
+		name    string
+		columns []Column
+		// list is the list of columns; construct and scens are the start
+		// of the constructs' and of the scenarios' tables.
+		list, construct, scens string
+	}{
+		{
+			name:      "no generations: as before",
+			columns:   []Column{guest("netplan", "", ""), files},
+			list:      "- **netplan**: s; cloud-init's netplan renderer.\n- **sysconfig**: RHEL; cloud-init's sysconfig renderer, judged from the files `cloud-init devel net-convert` writes, no guest booted.\n",
+			construct: "| construct | netplan | sysconfig |\n| --- | --- | --- |\n",
+			scens:     "| scenario | netplan |\n| --- | --- |\n",
+		},
+		{
+			name: "two generations, a files column without one",
+			columns: []Column{
+				guest("netplan", "Debian 12", "22.4.2-1+deb12u4"), guest("eni", "Debian 12", "22.4.2-1+deb12u4"),
+				guest("netplan-13", "Debian 13", "25.1.4-1+deb13u1"), files,
+			},
+			list: "- **Debian 12** (cloud-init 22.4):\n" +
+				"  - **netplan**: s; cloud-init's netplan renderer (cloud-init 22.4.2-1+deb12u4).\n" +
+				"  - **eni**: s; cloud-init's netplan renderer (cloud-init 22.4.2-1+deb12u4).\n" +
+				"- **Debian 13** (cloud-init 25.1):\n" +
+				"  - **netplan-13**: s; cloud-init's netplan renderer (cloud-init 25.1.4-1+deb13u1).\n" +
+				"- **sysconfig**: RHEL; cloud-init's sysconfig renderer, judged from the files `cloud-init devel net-convert` writes, no guest booted.\n",
+			construct: "| construct | netplan<br>Debian 12 | eni<br>Debian 12 | netplan-13<br>Debian 13 | sysconfig |\n| --- | --- | --- | --- | --- |\n",
+			scens:     "| scenario | netplan<br>Debian 12 | eni<br>Debian 12 | netplan-13<br>Debian 13 |\n| --- | --- | --- | --- |\n",
+		},
+		{
+			name: "interleaved generations are grouped where the first one is; cloud-init releases that differ are not named",
+			columns: []Column{
+				files, guest("a", "Debian 12", "22.4.2-1"), guest("b", "Debian 13", ""), guest("c", "Debian 12", "23.1-1"), guest("d", "", ""),
+			},
+			list: "- **Debian 12**:\n" +
+				"  - **a**: s; cloud-init's netplan renderer (cloud-init 22.4.2-1).\n" +
+				"  - **c**: s; cloud-init's netplan renderer (cloud-init 23.1-1).\n" +
+				"- **Debian 13**:\n" +
+				"  - **b**: s; cloud-init's netplan renderer.\n" +
+				"- **d**: s; cloud-init's netplan renderer.\n" +
+				"- **sysconfig**: RHEL; cloud-init's sysconfig renderer, judged from the files `cloud-init devel net-convert` writes, no guest booted.\n",
+			construct: "| construct | a<br>Debian 12 | c<br>Debian 12 | b<br>Debian 13 | d | sysconfig |\n",
+			scens:     "| scenario | a<br>Debian 12 | c<br>Debian 12 | b<br>Debian 13 | d |\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rs := Results{Columns: tt.columns, Scenarios: []ScenarioInfo{{Name: "seed", Summary: "the seed"}}}
+			for _, c := range tt.columns {
+				rs.Runs = append(rs.Runs, Run{Column: c.Name, Scenario: "seed", Facts: []Fact{{Construct: MTU, Network: "a", Outcome: Applied}}})
+			}
+			table := rs.Table()
+			assert.Contains(t, table, "\n\n"+tt.list+"\n| construct |", "the list of columns")
+			assert.Contains(t, table, "\n"+tt.construct, "the constructs' header")
+			assert.Contains(t, table, "\n"+tt.scens, "the scenarios' header")
+			assert.Equal(t, tt.columns, rs.Columns, "Table does not reorder its receiver's columns")
+		})
+	}
+}

@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/guestnet/guestnet/netconfig"
-	"github.com/guestnet/guestnet/netconfig/guestcheck"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/guests.json or files.json from this run's observations, and the README's guest-compatibility table from them")
@@ -257,19 +256,9 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 	seed, err := WriteSeed(ctx, dir, Seed{InstanceID: "guestvm-" + sc.name, NetworkConfig: res.YAML, WaitFor: leases})
 	require.NoError(t, err)
 
-	timeout := envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs))
-	cpus := max(1, min(2, runtime.NumCPU()/jobs))
-	m := Machine{Image: built, Seed: seed, NICs: nics, KernelArgs: sc.kernelArgs, Accel: accel, CPUs: cpus, Timeout: timeout, Dir: dir, Agent: true}
-	boot, err := m.Run(ctx)
-	saveArtifacts(t, m, sc.name, boot)
-	require.NoError(t, err, "boot of %s/%s\n--- network-config:\n%s\n--- console (last lines):\n%s\n--- to boot it by hand: %s",
-		built.Name, sc.name, res.YAML, tail(boot.Console, 40), m.Command())
-	t.Logf("boot %s/%s: %v (%s)", built.Name, sc.name, boot.Elapsed.Round(100*time.Millisecond), accel)
-
-	report, err := ParseReport(boot.Report)
-	require.NoError(t, err)
-	guest, err := ParseGuest(report)
-	require.NoError(t, err)
+	boot, report, guest := bootOnce(ctx, t, built, accel, jobs, oneBoot{
+		name: sc.name, dir: dir, seed: seed, networkConfig: res.YAML, nics: nics, kernelArgs: sc.kernelArgs, artifacts: true,
+	})
 	t.Logf("guest links: %s; waited: %s", linkSummary(guest), strings.TrimSpace(report["wait"]))
 
 	assert.Equal(t, built.Renderer, guest.Renderer, "cloud-init's renderer (log: %q)", report["renderer"])
@@ -277,21 +266,10 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 	for _, w := range wants {
 		facts = append(facts, Judge(w, guest, contested(w, wants))...)
 	}
-	if slices.Contains(columns[:], built.Name) {
-		checkRows(t, built.Name, sc, facts, report)
-		// What a controller sees: the agent's report as KubeVirt puts it in
-		// the VMI status, judged by guestcheck.Verify.
-		checkVerdicts(t, built.Name, sc, boot.Agent)
-	} else { // TEMPORARY, while the rows gain the Debian 13 columns
-		t.Errorf("no rows for column %s yet", built.Name)
-		for _, f := range facts {
-			t.Logf("observed %-28s %-10s %-40q // %s", f.Construct, f.Network, f.cell(), f.Evidence)
-		}
-		st := StatusInterfaces(statusNICs(spec, nics), boot.Agent)
-		for _, v := range guestcheck.Verify(res, st) {
-			t.Logf("verdict %s/%s %s: %s (%s)", built.Name, sc.name, v.Network, v.Kind, v.Detail)
-		}
-	}
+	checkRows(t, built.Name, sc, facts, report)
+	// What a controller sees: the agent's report as KubeVirt puts it in
+	// the VMI status, judged by guestcheck.Verify.
+	checkVerdicts(t, built.Name, sc, boot.Agent)
 	if *update {
 		writeAgentReply(t, built.Name, sc.name, boot.Agent)
 	}
@@ -302,6 +280,56 @@ func bootScenario(ctx context.Context, t *testing.T, built Built, accel Accel, j
 	return guestRun{image: built.Name, scenario: sc.name, elapsed: boot.Elapsed, run: Run{
 		Column: built.Name, Scenario: sc.name, Renderer: guest.Renderer, Facts: facts, DefaultRoutes: defaults,
 	}}
+}
+
+// oneBoot is what sets one boot apart from the others of an image.
+type oneBoot struct {
+	// name names the boot in the log, in failure messages and in the
+	// artifacts: the scenario, or the reboot case and the boot's number.
+	name string
+	// dir holds the seed's files, the console logs and the agent's socket.
+	dir string
+	// seed is the seed ISO (WriteSeed); networkConfig is its network
+	// config, shown when the boot fails.
+	seed          string
+	networkConfig []byte
+	nics          []NIC
+	kernelArgs    []string
+	// overlay is the VM's own disk (NewOverlay), kept across boots; empty
+	// boots a throwaway copy of the image's.
+	overlay string
+	// artifacts copies the boot's files to $GUESTNET_GUESTVM_ARTIFACTS
+	// (saveArtifacts), with a boot.sh that boots it again; not for an
+	// overlay, which goes with the test's temporary directory.
+	artifacts bool
+}
+
+// bootOnce boots built once as b says, with what every boot of TestGuests
+// has: the accelerator, the vCPUs and boot timeout for jobs guests at
+// once, the guest agent. It fails the test when the boot fails, and
+// returns the boot with the guest's report and what the report says of
+// the guest.
+func bootOnce(ctx context.Context, t *testing.T, built Built, accel Accel, jobs int, b oneBoot) (Boot, Report, Guest) {
+	t.Helper()
+	m := Machine{
+		Image: built, Overlay: b.overlay, Seed: b.seed, NICs: b.nics, KernelArgs: b.kernelArgs,
+		Accel: accel, CPUs: max(1, min(2, runtime.NumCPU()/jobs)),
+		Timeout: envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs)),
+		Dir:     b.dir, Agent: true,
+	}
+	boot, err := m.Run(ctx)
+	if b.artifacts {
+		saveArtifacts(t, m, b.name, boot)
+	}
+	require.NoError(t, err, "boot of %s/%s\n--- network-config:\n%s\n--- console (last lines):\n%s\n--- to boot it by hand: %s",
+		built.Name, b.name, b.networkConfig, tail(boot.Console, 40), m.Command())
+	t.Logf("boot %s/%s: %v (%s)", built.Name, b.name, boot.Elapsed.Round(100*time.Millisecond), accel)
+
+	report, err := ParseReport(boot.Report)
+	require.NoError(t, err)
+	guest, err := ParseGuest(report)
+	require.NoError(t, err)
+	return boot, report, guest
 }
 
 // bootTimeout is the default bound of one boot: a boot takes about a
@@ -331,19 +359,22 @@ func contested(w Want, wants []Want) bool {
 // checkRows compares the facts with the scenario's rows for a column.
 func checkRows(t *testing.T, column string, sc scenario, facts []Fact, report Report) {
 	t.Helper()
-	col := slices.Index(columns[:], column)
-	require.GreaterOrEqual(t, col, 0, "column %s has no place in the rows", column)
-	want := map[string]string{}
-	for _, r := range sc.rows {
-		if r.want[col] != "-" {
-			want[string(r.construct)+"/"+r.network] = r.want[col]
-		}
+	require.Contains(t, columnNames(), column, "column %s has no place in the rows", column)
+	want, unknown, errs := sc.expected(column)
+	for _, err := range errs {
+		t.Errorf("%s: %v", sc.name, err)
 	}
 	got := map[string]string{}
 	var lines []string
 	for _, f := range facts {
-		got[string(f.Construct)+"/"+f.Network] = f.cell()
+		key := string(f.Construct) + "/" + f.Network
+		if !unknown[key] {
+			got[key] = f.cell()
+		}
 		lines = append(lines, fmt.Sprintf("%-28s %-10s %-40q // %s", f.Construct, f.Network, f.cell(), f.Evidence))
+	}
+	if len(unknown) > 0 {
+		t.Logf("observed in %s/%s:\n%s", column, sc.name, strings.Join(lines, "\n"))
 	}
 	if !assert.Equal(t, want, got, "outcomes of %s in %s (construct/network: outcome)", sc.name, column) {
 		t.Logf("observed in %s/%s:\n%s", column, sc.name, strings.Join(lines, "\n"))
@@ -351,6 +382,26 @@ func checkRows(t *testing.T, column string, sc scenario, facts []Fact, report Re
 			t.Logf("--- %s:\n%s", sec, report[sec])
 		}
 	}
+}
+
+// expected are the scenario's outcomes in column by "construct/network",
+// without the rows that say "-" (not run); unknown are the rows that have
+// no outcome for column, each with an error in errs.
+func (sc scenario) expected(column string) (want map[string]string, unknown map[string]bool, errs []error) {
+	want, unknown = map[string]string{}, map[string]bool{}
+	for _, r := range sc.rows {
+		key := string(r.construct) + "/" + r.network
+		o, err := r.outcome(column)
+		if err != nil {
+			errs = append(errs, err)
+			unknown[key] = true
+			continue
+		}
+		if o != "-" {
+			want[key] = o
+		}
+	}
+	return want, unknown, errs
 }
 
 // cell is the fact as the rows state it: the outcome, with the detail in
@@ -371,9 +422,10 @@ func writeResults(t *testing.T, path string, cols []Column, runs []guestRun) {
 		rs, err = ReadResults(path)
 		require.NoError(t, err)
 	}
-	// Columns and scenarios keep the order of Images/columns and
-	// scenarios, whatever order this run met them in.
-	for _, name := range columns {
+	// Columns and scenarios keep the order of columnNames and scenarios,
+	// whatever order this run met them in.
+	names := columnNames()
+	for _, name := range names {
 		for _, c := range cols {
 			if c.Name == name {
 				rs.PutColumn(c)
@@ -392,7 +444,7 @@ func writeResults(t *testing.T, path string, cols []Column, runs []guestRun) {
 		rs.PutRun(r.run)
 	}
 	slices.SortStableFunc(rs.Columns, func(a, b Column) int {
-		return slices.Index(columns[:], a.Name) - slices.Index(columns[:], b.Name)
+		return slices.Index(names, a.Name) - slices.Index(names, b.Name)
 	})
 	order := map[string]int{}
 	for i, sc := range scenarios() {

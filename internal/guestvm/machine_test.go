@@ -189,13 +189,20 @@ func TestImages(t *testing.T) {
 		got, ok := ImageByName(im.Name)
 		assert.True(t, ok)
 		assert.Equal(t, im, got)
-		assert.Contains(t, []string{"netplan", "eni", "networkd"}, im.Renderer)
-		// cloud-init 22.4 picks eni whenever ifupdown is there, so an image
-		// meant for another renderer must not have it.
+		assert.Contains(t, []string{"netplan", "eni", "networkd", "network-manager"}, im.Renderer)
+		_, known := SuiteByName(im.Suite)
+		assert.True(t, known, "%s: suite %q", im.Name, im.Suite)
+		// cloud-init (22.4 and 25.1) picks eni whenever ifupdown is there,
+		// then netplan, then network-manager, so an image meant for a later
+		// renderer must not have the tools of an earlier one.
 		assert.Equal(t, im.Renderer == "eni", slices.Contains(im.include(), "ifupdown"), "%s: ifupdown decides eni", im.Name)
 		assert.Equal(t, im.Renderer == "netplan", slices.Contains(im.include(), "netplan.io"), "%s: netplan.io", im.Name)
+		assert.Equal(t, im.Renderer == "network-manager", slices.Contains(im.include(), "network-manager"), "%s: network-manager", im.Name)
 	}
-	assert.Equal(t, columns[:len(columns)-1], names, "the expectation rows' columns are the images, then sysconfig")
+	assert.Equal(t, append(names, sysconfigColumn), columnNames(), "the expectation rows' columns are the images, then sysconfig")
+	assert.NotContains(t, names, sysconfigColumn, "no image is named after the files column")
+	slices.Sort(names)
+	assert.Len(t, slices.Compact(names), len(Images()), "image names are unique")
 	_, ok := ImageByName("nope")
 	assert.False(t, ok)
 
@@ -224,4 +231,23 @@ func TestBuiltVersions(t *testing.T) {
 		"cloud-init": "22.4.2-1", "netplan.io": "0.106", "linux-image-amd64": "6.1.1", "linux-image-6.1.0-40-amd64": "6.1.153-1", "vim": "9",
 	}}
 	assert.Equal(t, map[string]string{"cloud-init": "22.4.2-1", "netplan.io": "0.106", "linux-image": "6.1.0-40-amd64 6.1.153-1"}, b.Versions())
+}
+
+func TestImageGeneration(t *testing.T) {
+	for _, tt := range []struct{ suite, want string }{
+		{"bookworm", "Debian 12"},
+		{"trixie", "Debian 13"},
+		{"sid", "sid"}, // unknown suites name themselves
+	} {
+		assert.Equal(t, tt.want, Image{Suite: tt.suite}.Generation(), "suite %s", tt.suite)
+	}
+	for _, s := range Suites {
+		got, ok := SuiteByName(s.Name)
+		assert.True(t, ok)
+		assert.Equal(t, s.Name, got.Name)
+		assert.Len(t, baseKey(s), 16)
+	}
+	_, ok := SuiteByName("sid")
+	assert.False(t, ok)
+	assert.NotEqual(t, baseKey(Suites[0]), baseKey(Suites[1]), "each suite has a base of its own")
 }

@@ -3,14 +3,13 @@ package guestvm
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -122,15 +121,9 @@ func bootReboot(ctx context.Context, t *testing.T, built Built, accel Accel, job
 		}
 		iso, err := WriteSeed(ctx, bootDir, seed)
 		require.NoError(t, err)
-		m := Machine{Image: built, Overlay: overlay, Seed: iso, NICs: nics, Accel: accel, CPUs: max(1, min(2, runtime.NumCPU()/jobs)),
-			Timeout: envDuration(t, "GUESTNET_GUESTVM_BOOT_TIMEOUT", bootTimeout(accel, jobs)), Dir: bootDir, Agent: true}
-		boot, err := m.Run(ctx)
-		require.NoError(t, err, "boot %d of %s/%s\n--- console (last lines):\n%s", i+1, built.Name, rc.name, tail(boot.Console, 40))
-		t.Logf("boot %d of %s/%s: %v", i+1, built.Name, rc.name, boot.Elapsed.Round(100*time.Millisecond))
-		report, err := ParseReport(boot.Report)
-		require.NoError(t, err)
-		guest, err := ParseGuest(report)
-		require.NoError(t, err)
+		boot, _, guest := bootOnce(ctx, t, built, accel, jobs, oneBoot{
+			name: fmt.Sprintf("%s, boot %d", rc.name, i+1), dir: bootDir, seed: iso, networkConfig: res.YAML, nics: nics, overlay: overlay,
+		})
 		addrs := linkAddrs(guest, nics[1].MAC)
 		verdict := guestcheck.Verify(res, StatusInterfaces(statusNICs(spec, nics), boot.Agent))[1]
 		t.Logf("boot %d: %s has %v; verdict %s: %s", i+1, nics[1].MAC, addrs, verdict.Kind, verdict.Detail)
@@ -185,8 +178,9 @@ func writeRebootResults(t *testing.T, runs []RebootRun) {
 		all = slices.DeleteFunc(all, func(o RebootRun) bool { return o.Image == r.Image && o.Scenario == r.Scenario })
 		all = append(all, r)
 	}
+	names := columnNames()
 	order := func(r RebootRun) (int, int) {
-		return slices.Index(columns[:], r.Image), slices.IndexFunc(rebootCases(), func(c rebootCase) bool { return c.name == r.Scenario })
+		return slices.Index(names, r.Image), slices.IndexFunc(rebootCases(), func(c rebootCase) bool { return c.name == r.Scenario })
 	}
 	slices.SortFunc(all, func(a, b RebootRun) int {
 		ai, as := order(a)

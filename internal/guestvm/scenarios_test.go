@@ -1,9 +1,13 @@
 package guestvm
 
 import (
+	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	kubevirtv1 "kubevirt.io/api/core/v1"
@@ -17,22 +21,74 @@ func prefix(s string) netip.Prefix { return netip.MustParsePrefix(s) }
 func metric(m uint32) *uint32      { return &m }
 func mac(s string) netconfig.MAC   { return netconfig.MustParseMAC(s) }
 
-// columns are the columns of the expectation rows, in order: the guest
-// images of Images, then cloud-init's sysconfig renderer judged from its
-// files (TestRendererFiles).
-var columns = [...]string{"netplan", "eni", "eni-net-tools", "networkd", "sysconfig"}
+// columnNames are the columns of the expectation rows, in order: the
+// guest images of Images, then cloud-init's sysconfig renderer judged from
+// its files (TestRendererFiles).
+func columnNames() []string {
+	var out []string
+	for _, im := range Images() {
+		out = append(out, im.Name)
+	}
+	return append(out, sysconfigColumn)
+}
 
 // sysconfigColumn is the column that TestRendererFiles fills.
 const sysconfigColumn = "sysconfig"
 
 // row is the expected outcome of one construct for one network, per
-// column: "applied", "wrong" or "dropped", followed by the fact's detail in
-// parentheses when it has one ("applied (global)"); "-" where the
-// scenario is not run.
+// column.
 type row struct {
 	construct Construct
 	network   string
-	want      [len(columns)]string
+	want      outcomes
+}
+
+// outcomes are a row's expected outcomes by column name: "applied",
+// "wrong" or "dropped", followed by the fact's detail in parentheses when
+// it has one ("applied (global)"); "-" where the scenario is not run. A
+// column without an entry has no expectation yet: a run in it fails.
+type outcomes map[string]string
+
+// badOutcomes is the key under which with records a call it cannot
+// apply; checkRows and TestScenarioRows report it.
+const badOutcomes = "!bad"
+
+// all is a row's outcomes when every column of columnNames has the same.
+func all(outcome string) outcomes {
+	o := outcomes{}
+	for _, c := range columnNames() {
+		o[c] = outcome
+	}
+	return o
+}
+
+// with returns a copy of o with some columns' outcomes replaced, given as
+// pairs: with("eni", "dropped", "eni-net-tools", "dropped"). An odd
+// number of arguments is recorded under badOutcomes, which fails the
+// scenario's checks, rather than panicking while the scenarios are built.
+func (o outcomes) with(pairs ...string) outcomes {
+	out := maps.Clone(o)
+	if len(pairs)%2 != 0 {
+		out[badOutcomes] = fmt.Sprintf("with(%q): an odd number of arguments, want column/outcome pairs", pairs)
+		return out
+	}
+	for i := 0; i < len(pairs); i += 2 {
+		out[pairs[i]] = pairs[i+1]
+	}
+	return out
+}
+
+// outcome is r's expected outcome in column, or an error saying that the
+// row has none (or cannot be read).
+func (r row) outcome(column string) (string, error) {
+	if bad, ok := r.want[badOutcomes]; ok {
+		return "", fmt.Errorf("construct %s network %s: %s", r.construct, r.network, bad)
+	}
+	o, ok := r.want[column]
+	if !ok {
+		return "", fmt.Errorf("no expectation for construct %s network %s in column %s", r.construct, r.network, column)
+	}
+	return o, nil
 }
 
 // vmNetwork is one of a scenario's networks with the NIC the harness gives
@@ -82,15 +138,6 @@ func specOf(nets ...vmNetwork) (netconfig.Spec, []NIC) {
 		nics = append(nics, NIC{MAC: m, Kind: n.kind, Subnet: n.subnet, Prefix6: n.prefix6})
 	}
 	return spec, nics
-}
-
-// all is a row's outcomes when every column has the same.
-func all(outcome string) [len(columns)]string {
-	var a [len(columns)]string
-	for i := range a {
-		a[i] = outcome
-	}
-	return a
 }
 
 // static returns a constructor of a scenario's networks that needs no
@@ -204,9 +251,9 @@ func pinMACs(t *testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
 }
 
 // scenarios are the VMs TestGuests boots. Their rows are today's
-// behaviour of each guest, in the order of columns (netplan, eni,
-// eni-net-tools, networkd, sysconfig); a change in a guest, in cloud-init
-// or in guestnet's output fails the row it touches. What the rows record,
+// behaviour of each guest, by column (see columnNames); a change in a
+// guest, in cloud-init or in guestnet's output fails the row it touches,
+// and a run in a column that a row has no outcome for fails too. What the rows record,
 // beyond "applied":
 //   - the pod NIC's DHCP default route beside a secondary's static one:
 //     outranked on netplan (DHCP metric 100 against 0) and networkd (1024
@@ -267,24 +314,28 @@ func scenarios() []scenario {
 			rows: []row{
 				{MACRename, "default", all("applied")},
 				{PodDHCP4, "default", all("applied")},
-				{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
+				{PodDefaultRouteContested, "default", all("applied").with("netplan", "wrong (outranked: metric 100 > 0)", "eni-net-tools", "wrong (tied at metric 0, eth1's comes first)", "networkd", "wrong (outranked: metric 1024 > 0)", "netplan-13", "wrong (outranked: metric 100 > 0)", "networkd-13", "wrong (outranked: metric 1024 > 0)", "sysconfig", "dropped")},
 				{MACRename, "storage", all("applied")},
 				{StaticIPv4, "storage", all("applied")},
 				{StaticIPv6, "storage", all("applied")},
-				{DefaultRouteIPv4, "storage", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{DefaultRouteIPv4, "storage", all("applied").with("eni", "dropped", "eni-13", "dropped")},
 				{DefaultRouteIPv6, "storage", all("applied")},
-				{RouteIPv4, "storage", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
-				{RouteIPv6, "storage", [...]string{"applied", "dropped", "dropped", "applied", "applied"}},
-				{RouteMetric, "storage", [...]string{"applied", "dropped (no route)", "dropped (metric 0)", "dropped (metric 0)", "dropped (metric 0)"}},
+				{RouteIPv4, "storage", all("applied").with("eni", "dropped", "eni-13", "dropped")},
+				{RouteIPv6, "storage", all("applied").with("eni", "dropped", "eni-net-tools", "dropped", "eni-13", "dropped")},
+				{RouteMetric, "storage", all("applied").with("eni", "dropped (no route)", "eni-net-tools", "dropped (metric 0)", "networkd", "dropped (metric 0)", "eni-13", "dropped (no route)", "sysconfig", "dropped (metric 0)")},
 				{MTU, "storage", all("applied")},
-				{Nameservers, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
-				{SearchDomains, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+				{Nameservers, "storage", all("applied (per link)").with("eni", "dropped", "eni-net-tools", "dropped", "network-manager-13", "applied (global)", "eni-13", "dropped", "sysconfig", "applied (global)")},
+				{SearchDomains, "storage", all("applied (per link)").with("eni", "dropped", "eni-net-tools", "dropped", "network-manager-13", "applied (global)", "eni-13", "dropped", "sysconfig", "applied (global)")},
 			},
 			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:20::1 dev eth1 metric 1024"},
-				"eni-net-tools": {"default via 10.20.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:20::1 dev eth1 metric 1024"},
-				"networkd":      {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"netplan":            {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"eni":                {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:20::1 dev eth1 metric 1024"},
+				"eni-net-tools":      {"default via 10.20.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:20::1 dev eth1 metric 1024"},
+				"networkd":           {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"netplan-13":         {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"networkd-13":        {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default via 10.20.0.1 dev eth1 metric 101 proto static", "default6 via fd00:20::1 dev eth1 metric 101 proto static"},
+				"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024"},
 			},
 		},
 		{
@@ -335,24 +386,28 @@ func scenarios() []scenario {
 				{PodDefaultRoute, "default", all("applied")},
 				{MACRename, "storage", all("applied")},
 				{StaticIPv4, "storage", all("applied")},
-				{RouteIPv4, "storage", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
+				{RouteIPv4, "storage", all("applied").with("eni", "dropped", "eni-13", "dropped")},
 				{MTU, "storage", all("applied")},
-				{Nameservers, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
-				{SearchDomains, "storage", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+				{Nameservers, "storage", all("applied (per link)").with("eni", "dropped", "eni-net-tools", "dropped", "network-manager-13", "applied (global)", "eni-13", "dropped", "sysconfig", "applied (global)")},
+				{SearchDomains, "storage", all("applied (per link)").with("eni", "dropped", "eni-net-tools", "dropped", "network-manager-13", "applied (global)", "eni-13", "dropped", "sysconfig", "applied (global)")},
 				{MACRename, "mgmt", all("applied")},
 				{SecondaryDHCP4, "mgmt", all("applied")},
 				{MACRename, "v6", all("applied")},
 				{StaticIPv6, "v6", all("applied")},
 				{DefaultRouteIPv6, "v6", all("applied")},
-				{RouteIPv6, "v6", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
-				{MTU, "v6", [...]string{"applied", "dropped (mtu 1500)", "dropped (mtu 1500)", "applied", "applied"}},
-				{Nameservers, "v6", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+				{RouteIPv6, "v6", all("applied").with("eni", "dropped", "eni-13", "dropped")},
+				{MTU, "v6", all("applied").with("eni", "dropped (mtu 1500)", "eni-net-tools", "dropped (mtu 1500)", "eni-13", "dropped (mtu 1500)")},
+				{Nameservers, "v6", all("applied (per link)").with("eni", "dropped", "eni-net-tools", "dropped", "network-manager-13", "applied (global)", "eni-13", "dropped", "sysconfig", "applied (global)")},
 			},
 			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:40::1 dev eth3 metric 1024"},
-				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:40::1 dev eth3 metric 1024"},
-				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+				"netplan":            {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+				"eni":                {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:40::1 dev eth3 metric 1024"},
+				"eni-net-tools":      {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd00:40::1 dev eth3 metric 1024"},
+				"networkd":           {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+				"netplan-13":         {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+				"networkd-13":        {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024 proto static"},
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 103 proto static"},
+				"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp", "default6 via fd00:40::1 dev eth3 metric 1024"},
 			},
 		},
 		{
@@ -364,15 +419,19 @@ func scenarios() []scenario {
 				{MACRename, "default", all("applied")},
 				{PodDHCP4, "default", all("applied")},
 				{PodDefaultRoute, "default", all("applied")},
-				{NameFallback, "legacy", [...]string{"dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)", "dropped (NIC named enp2s0, no eth1)"}},
+				{NameFallback, "legacy", all("dropped (NIC named enp2s0, no eth1)")},
 				{MACRename, "data", all("applied")},
 				{StaticIPv4, "data", all("applied")},
 			},
 			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
-				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0"},
-				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+				"netplan":            {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni":                {"default via 10.0.2.2 dev eth0 metric 0"},
+				"eni-net-tools":      {"default via 10.0.2.2 dev eth0 metric 0"},
+				"networkd":           {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+				"netplan-13":         {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"networkd-13":        {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 101 proto dhcp"},
+				"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp"},
 			},
 		},
 		{
@@ -383,17 +442,21 @@ func scenarios() []scenario {
 			skip:       []string{"eni-net-tools", sysconfigColumn},
 			warnings:   []netconfig.WarningCode{netconfig.WarningInterfaceNameFallback},
 			rows: []row{
-				{MACRename, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
-				{PodDHCP4, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
-				{PodDefaultRoute, "default", [...]string{"applied", "applied", "-", "applied", "-"}},
-				{NameFallback, "legacy", [...]string{"applied", "applied", "-", "applied", "-"}},
-				{MACRename, "data", [...]string{"applied", "applied", "-", "applied", "-"}},
-				{StaticIPv4, "data", [...]string{"applied", "applied", "-", "applied", "-"}},
+				{MACRename, "default", all("applied").with("eni-net-tools", "-", "sysconfig", "-")},
+				{PodDHCP4, "default", all("applied").with("eni-net-tools", "-", "sysconfig", "-")},
+				{PodDefaultRoute, "default", all("applied").with("eni-net-tools", "-", "sysconfig", "-")},
+				{NameFallback, "legacy", all("applied").with("eni-net-tools", "-", "sysconfig", "-")},
+				{MACRename, "data", all("applied").with("eni-net-tools", "-", "sysconfig", "-")},
+				{StaticIPv4, "data", all("applied").with("eni-net-tools", "-", "sysconfig", "-")},
 			},
 			defaultRoutes: map[string][]string{
-				"netplan":  {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
-				"eni":      {"default via 10.0.2.2 dev eth0 metric 0"},
-				"networkd": {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+				"netplan":            {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni":                {"default via 10.0.2.2 dev eth0 metric 0"},
+				"networkd":           {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+				"netplan-13":         {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"networkd-13":        {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp"},
 			},
 		},
 		{
@@ -412,10 +475,14 @@ func scenarios() []scenario {
 				{DefaultRouteIPv6, "default", all("applied")},
 			},
 			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
-				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
-				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+				"netplan":            {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+				"eni":                {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
+				"eni-net-tools":      {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
+				"networkd":           {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+				"netplan-13":         {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+				"networkd-13":        {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024 proto static"},
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 100 proto static"},
+				"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp", "default6 via fd10:0:2::1 dev eth0 metric 1024"},
 			},
 		},
 		{
@@ -450,24 +517,28 @@ func scenarios() []scenario {
 			skip:     []string{sysconfigColumn},
 			warnings: []netconfig.WarningCode{netconfig.WarningAcceptRANotPortable, netconfig.WarningAcceptRANotPortable, netconfig.WarningAcceptRANotPortable},
 			rows: []row{
-				{MACRename, "default", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{PodDHCP4, "default", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{PodDefaultRoute, "default", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{MACRename, "lab", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{StaticIPv4, "lab", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{SLAAC, "lab", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{MACRename, "dyn", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{SecondaryDHCP4, "dyn", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{SLAAC, "dyn", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{MACRename, "v4only", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{SecondaryDHCP4, "v4only", [...]string{"applied", "applied", "applied", "applied", "-"}},
-				{IPv6Off, "v4only", [...]string{"applied", "wrong (SLAAC address fd00:7::ff:fe00:4/64)", "wrong (SLAAC address fd00:7::ff:fe00:4/64)", "wrong (SLAAC address fd00:7::ff:fe00:4/64)", "-"}},
+				{MACRename, "default", all("applied").with("sysconfig", "-")},
+				{PodDHCP4, "default", all("applied").with("sysconfig", "-")},
+				{PodDefaultRoute, "default", all("applied").with("sysconfig", "-")},
+				{MACRename, "lab", all("applied").with("sysconfig", "-")},
+				{StaticIPv4, "lab", all("applied").with("sysconfig", "-")},
+				{SLAAC, "lab", all("applied").with("sysconfig", "-")},
+				{MACRename, "dyn", all("applied").with("sysconfig", "-")},
+				{SecondaryDHCP4, "dyn", all("applied").with("sysconfig", "-")},
+				{SLAAC, "dyn", all("applied").with("sysconfig", "-")},
+				{MACRename, "v4only", all("applied").with("sysconfig", "-")},
+				{SecondaryDHCP4, "v4only", all("applied").with("sysconfig", "-")},
+				{IPv6Off, "v4only", all("wrong (SLAAC address in fd00:7::/64)").with("netplan", "applied", "netplan-13", "applied", "networkd-13", "applied", "sysconfig", "-")},
 			},
 			defaultRoutes: map[string][]string{
-				"netplan":       {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fe80::2 dev eth2 metric 100 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra"},
-				"eni":           {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
-				"eni-net-tools": {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
-				"networkd":      {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
+				"netplan":            {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fe80::2 dev eth2 metric 100 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra"},
+				"eni":                {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
+				"eni-net-tools":      {"default via 10.0.2.2 dev eth0 metric 0", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
+				"networkd":           {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra", "default6 via fe80::2 dev eth3 metric 1024 proto ra"},
+				"netplan-13":         {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fe80::2 dev eth2 metric 100 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra"},
+				"networkd-13":        {"default via 10.0.2.2 dev eth0 metric 1024 proto dhcp", "default6 via fe80::2 dev eth1 metric 1024 proto ra", "default6 via fe80::2 dev eth2 metric 1024 proto ra"},
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fe80::2 dev eth1 metric 101 proto ra", "default6 via fe80::2 dev eth2 metric 102 proto ra", "default6 via fe80::2 dev eth3 metric 103 proto ra"},
+				"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp", "default6 via fe80::2 dev eth2 metric 1004 proto ra", "default6 via fe80::2 dev eth3 metric 1005 proto ra", "default6 via fe80::2 dev eth1 metric 1024 proto ra"},
 			},
 		},
 		{
@@ -495,15 +566,25 @@ func scenarios() []scenario {
 			skip:     []string{sysconfigColumn},
 			warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork},
 			rows: []row{
-				{MACRename, "default", all("applied")},
-				{PodDHCP4, "default", all("applied")},
-				{PodDefaultRouteContested, "default", all("applied")},
-				{MACRename, "storage", all("applied")},
-				{StaticIPv4, "storage", all("applied")},
-				{StaticIPv6, "storage", all("applied")},
-				{DefaultRouteToDefault4, "storage", all("applied")},
-				{DefaultRouteToDefault6, "storage", all("applied")},
-				{Nameservers, "storage", all("applied")},
+				{MACRename, "default", all("applied").with("sysconfig", "-")},
+				{PodDHCP4, "default", all("dropped").with("netplan", "applied", "netplan-13", "applied", "network-manager-13", "applied", "sysconfig", "-")},
+				{PodDefaultRouteContested, "default", all("dropped").with("netplan", "wrong (outranked: metric 100 > 0)", "netplan-13", "wrong (outranked: metric 100 > 0)", "network-manager-13", "applied", "sysconfig", "-")},
+				{MACRename, "storage", all("applied").with("sysconfig", "-")},
+				{StaticIPv4, "storage", all("dropped").with("netplan", "applied", "netplan-13", "applied", "sysconfig", "-")},
+				{StaticIPv6, "storage", all("dropped").with("netplan", "applied", "netplan-13", "applied", "sysconfig", "-")},
+				{DefaultRouteToDefault4, "storage", all("dropped").with("netplan", "applied", "netplan-13", "applied", "sysconfig", "-")},
+				{DefaultRouteToDefault6, "storage", all("dropped").with("netplan", "applied", "netplan-13", "applied", "sysconfig", "-")},
+				{Nameservers, "storage", all("dropped").with("netplan", "applied (per link)", "netplan-13", "applied (per link)", "sysconfig", "-")},
+			},
+			defaultRoutes: map[string][]string{
+				"netplan":            {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"eni":                nil,
+				"eni-net-tools":      nil,
+				"networkd":           nil,
+				"netplan-13":         {"default via 10.20.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default6 via fd00:20::1 dev eth1 metric 1024 proto static"},
+				"networkd-13":        nil,
+				"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+				"eni-13":             nil,
 			},
 		},
 		{
@@ -525,17 +606,88 @@ func seedVMExpectations() scenario {
 		rows: []row{
 			{MACRename, "default", all("applied")},
 			{PodDHCP4, "default", all("applied")},
-			{PodDefaultRouteContested, "default", [...]string{"wrong (outranked: metric 100 > 0)", "applied", "wrong (tied at metric 0, eth1's comes first)", "wrong (outranked: metric 1024 > 0)", "dropped"}},
+			{PodDefaultRouteContested, "default", all("applied").with("netplan", "wrong (outranked: metric 100 > 0)", "eni-net-tools", "wrong (tied at metric 0, eth1's comes first)", "networkd", "wrong (outranked: metric 1024 > 0)", "netplan-13", "wrong (outranked: metric 100 > 0)", "networkd-13", "wrong (outranked: metric 1024 > 0)", "sysconfig", "dropped")},
 			{MACRename, "external", all("applied")},
 			{StaticIPv4, "external", all("applied")},
-			{DefaultRouteIPv4, "external", [...]string{"applied", "dropped", "applied", "applied", "applied"}},
-			{Nameservers, "external", [...]string{"applied (per link)", "dropped", "dropped", "applied (per link)", "applied (global)"}},
+			{DefaultRouteIPv4, "external", all("applied").with("eni", "dropped", "eni-13", "dropped")},
+			{Nameservers, "external", all("applied (per link)").with("eni", "dropped", "eni-net-tools", "dropped", "network-manager-13", "applied (global)", "eni-13", "dropped", "sysconfig", "applied (global)")},
 		},
 		defaultRoutes: map[string][]string{
-			"netplan":       {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
-			"eni":           {"default via 10.0.2.2 dev eth0 metric 0"},
-			"eni-net-tools": {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
-			"networkd":      {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			"netplan":            {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+			"eni":                {"default via 10.0.2.2 dev eth0 metric 0"},
+			"eni-net-tools":      {"default via 192.168.0.1 dev eth1 metric 0", "default via 10.0.2.2 dev eth0 metric 0"},
+			"networkd":           {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			"netplan-13":         {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 100 proto dhcp"},
+			"networkd-13":        {"default via 192.168.0.1 dev eth1 metric 0 proto static", "default via 10.0.2.2 dev eth0 metric 1024 proto dhcp"},
+			"network-manager-13": {"default via 10.0.2.2 dev eth0 metric 100 proto dhcp", "default via 192.168.0.1 dev eth1 metric 101 proto static"},
+			"eni-13":             {"default via 10.0.2.2 dev eth0 metric 1002 proto dhcp"},
 		},
+	}
+}
+
+func TestRowOutcomes(t *testing.T) {
+	cols := columnNames()
+	a := all("applied")
+	assert.Len(t, a, len(cols), "all has every column")
+	w := a.with("eni", "dropped", "sysconfig", "-")
+	assert.Equal(t, "applied", a["eni"], "with leaves its receiver alone")
+	assert.Equal(t, "dropped", w["eni"])
+	assert.Equal(t, "-", w["sysconfig"])
+	assert.Equal(t, "applied", w["netplan"])
+
+	sc := scenario{name: "s", rows: []row{
+		{MTU, "a", w},
+		{MTU, "b", outcomes{"netplan": "dropped (mtu 1500)"}},
+		{StaticIPv4, "a", a.with("eni", "dropped", "networkd")},
+	}}
+	want, unknown, errs := sc.expected("eni")
+	assert.Equal(t, map[string]string{"mtu/a": "dropped"}, want)
+	assert.Equal(t, map[string]bool{"mtu/b": true, "static-ipv4/a": true}, unknown)
+	require.Len(t, errs, 2)
+	assert.EqualError(t, errs[0], "no expectation for construct mtu network b in column eni")
+	assert.ErrorContains(t, errs[1], "construct static-ipv4 network a: with(")
+	assert.ErrorContains(t, errs[1], "an odd number of arguments")
+
+	want, unknown, errs = sc.expected("sysconfig")
+	assert.Equal(t, map[string]string{}, want, `"-" is not run`)
+	assert.Len(t, unknown, 2)
+	assert.Len(t, errs, 2)
+}
+
+// TestScenarioRows checks the rows themselves: they name only columns of
+// columnNames, "-" marks exactly the columns a scenario skips, and the
+// recorded results (testdata/guests.json, files.json) are what the rows
+// expect, column by column.
+func TestScenarioRows(t *testing.T) {
+	cols := columnNames()
+	for _, sc := range scenarios() {
+		for _, r := range sc.rows {
+			for c, o := range r.want {
+				assert.Contains(t, cols, c, "%s: construct %s network %s: %s", sc.name, r.construct, r.network, o)
+				assert.Equal(t, slices.Contains(sc.skip, c), o == "-", "%s: construct %s network %s in %s: %q, and the scenario skips %v", sc.name, r.construct, r.network, c, o, sc.skip)
+			}
+		}
+	}
+
+	rs, err := ReadResults(resultFiles(t)...)
+	require.NoError(t, err)
+	byName := map[string]scenario{}
+	for _, sc := range scenarios() {
+		byName[sc.name] = sc
+	}
+	for _, run := range rs.Runs {
+		sc, ok := byName[run.Scenario]
+		if !assert.True(t, ok, "recorded scenario %s", run.Scenario) {
+			continue
+		}
+		want, _, errs := sc.expected(run.Column)
+		for _, err := range errs {
+			t.Errorf("%s, recorded: %v", sc.name, err)
+		}
+		got := map[string]string{}
+		for _, f := range run.Facts {
+			got[string(f.Construct)+"/"+f.Network] = f.cell()
+		}
+		assert.Equal(t, want, got, "recorded outcomes of %s in %s", sc.name, run.Column)
 	}
 }
