@@ -555,72 +555,68 @@ func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
-// mergeUpdates adds boot to the updates value at root.Content[idx].
+// An updateLevel is one step of the path updates.network.when, with what
+// mergeUpdates does and says there.
+type updateLevel struct {
+	key  string
+	kind yaml.Kind // the kind the value must be
+	// fresh is the value that leads on to [boot]: in place of old, a null
+	// whose comments it keeps, or of a missing key when old is nil.
+	fresh func(old *yaml.Node) *yaml.Node
+	// otherKey says why cloud-init ignores a key beside this one (none for
+	// updates, among the top-level keys), alias how to write an alias out,
+	// wrongKind what follows the name of a wrong kind.
+	otherKey, alias, wrongKind string
+}
+
+// updateLevels are the steps from the top of a cloud-config to the list
+// of events in updates.network.when.
+var updateLevels = [...]updateLevel{
+	{key: "updates", kind: yaml.MappingNode, fresh: updatesNode,
+		alias:     "write updates out in full",
+		wrongKind: "; cloud-init wants a mapping such as {network: {when: [boot]}}"},
+	{key: "network", kind: yaml.MappingNode, fresh: networkNode,
+		otherKey:  "cloud-init knows no update scope but network, and ignores this one",
+		alias:     "write updates.network out in full",
+		wrongKind: "; cloud-init wants a mapping such as {when: [boot]}"},
+	{key: "when", kind: yaml.SequenceNode, fresh: whenNode,
+		otherKey:  "cloud-init reads only when here; its schema allows no other key",
+		alias:     "write the list out in full",
+		wrongKind: ", not a list; cloud-init reads each element as an event, so anything but a list of events such as [boot] loses them all"},
+}
+
+// mergeUpdates adds boot to the updates value at root.Content[idx]. It
+// walks down updateLevels: a missing or null step becomes the rest of the
+// way to [boot], an alias or a value of the wrong kind is an error, and
+// the keys beside network and when are kept, with a warning.
 func mergeUpdates(root *yaml.Node, idx int, p userDataPath) (bool, []netconfig.Warning, field.ErrorList) {
-	updates := root.Content[idx]
-	path := p.key("updates")
-	if updates.Kind == yaml.AliasNode {
-		return false, nil, field.ErrorList{field.Invalid(path, "*"+updates.Value, "an alias, which would change the anchor's other uses too: write updates out in full")}
-	}
-	if isNull(updates) {
-		root.Content[idx] = updatesNode(updates)
-		return true, nil, nil
-	}
-	if updates.Kind != yaml.MappingNode {
-		return false, nil, field.ErrorList{field.Invalid(path, field.OmitValueType{}, "a "+kindName(updates)+"; cloud-init wants a mapping such as {network: {when: [boot]}}")}
-	}
 	var warnings []netconfig.Warning
-	nidx := -1
-	for i := 0; i+1 < len(updates.Content); i += 2 {
-		k := updates.Content[i]
-		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!str" && k.Value == "network" {
-			nidx = i + 1
-			continue
+	parent, path := root, p.key("updates")
+	for i, lv := range updateLevels {
+		if i > 0 {
+			// The caller found updates; below it, look for the key.
+			var others []netconfig.Warning
+			idx, others = childOf(parent, lv.key, path, lv.otherKey)
+			warnings = append(warnings, others...)
+			path = path.Child(lv.key)
+			if idx < 0 {
+				parent.Content = append(parent.Content, strNode(lv.key), lv.fresh(nil))
+				return true, warnings, nil
+			}
 		}
-		warnings = append(warnings, outsideSchema(path.Child(k.Value), "cloud-init knows no update scope but network, and ignores this one"))
-	}
-	if nidx < 0 {
-		updates.Content = append(updates.Content, strNode("network"), networkNode(nil))
-		return true, warnings, nil
-	}
-	network := updates.Content[nidx]
-	npath := path.Child("network")
-	if network.Kind == yaml.AliasNode {
-		return false, nil, field.ErrorList{field.Invalid(npath, "*"+network.Value, "an alias, which would change the anchor's other uses too: write updates.network out in full")}
-	}
-	if isNull(network) {
-		updates.Content[nidx] = networkNode(network)
-		return true, warnings, nil
-	}
-	if network.Kind != yaml.MappingNode {
-		return false, nil, field.ErrorList{field.Invalid(npath, field.OmitValueType{}, "a "+kindName(network)+"; cloud-init wants a mapping such as {when: [boot]}")}
-	}
-	widx := -1
-	for i := 0; i+1 < len(network.Content); i += 2 {
-		k := network.Content[i]
-		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!str" && k.Value == "when" {
-			widx = i + 1
-			continue
+		n := parent.Content[idx]
+		switch {
+		case n.Kind == yaml.AliasNode:
+			return false, nil, field.ErrorList{field.Invalid(path, "*"+n.Value, "an alias, which would change the anchor's other uses too: "+lv.alias)}
+		case isNull(n):
+			parent.Content[idx] = lv.fresh(n)
+			return true, warnings, nil
+		case n.Kind != lv.kind:
+			return false, nil, field.ErrorList{field.Invalid(path, field.OmitValueType{}, "a "+kindName(n)+lv.wrongKind)}
 		}
-		warnings = append(warnings, outsideSchema(npath.Child(k.Value), "cloud-init reads only when here; its schema allows no other key"))
+		parent = n
 	}
-	if widx < 0 {
-		network.Content = append(network.Content, strNode("when"), whenNode(nil))
-		return true, warnings, nil
-	}
-	when := network.Content[widx]
-	wpath := npath.Child("when")
-	if when.Kind == yaml.AliasNode {
-		return false, nil, field.ErrorList{field.Invalid(wpath, "*"+when.Value, "an alias, which would change the anchor's other uses too: write the list out in full")}
-	}
-	if isNull(when) {
-		network.Content[widx] = whenNode(when)
-		return true, warnings, nil
-	}
-	if when.Kind != yaml.SequenceNode {
-		return false, nil, field.ErrorList{field.Invalid(wpath, field.OmitValueType{},
-			"a "+kindName(when)+", not a list; cloud-init reads each element as an event, so anything but a list of events such as [boot] loses them all")}
-	}
+	when := parent
 	var errs field.ErrorList
 	hasBoot := false
 	for i, item := range when.Content {
@@ -629,7 +625,7 @@ func mergeUpdates(root *yaml.Node, idx int, p userDataPath) (bool, []netconfig.W
 			if item.Kind == yaml.ScalarNode {
 				bad = item.Value
 			}
-			errs = append(errs, field.NotSupported(wpath.Index(i), bad, updateEvents[:]))
+			errs = append(errs, field.NotSupported(path.Index(i), bad, updateEvents[:]))
 			continue
 		}
 		if item.Value == bootEvent {
@@ -647,6 +643,22 @@ func mergeUpdates(root *yaml.Node, idx int, p userDataPath) (bool, []netconfig.W
 	}
 	when.Content = append(when.Content, strNode(bootEvent))
 	return true, warnings, nil
+}
+
+// childOf finds key among the keys of mapping, the value at path, and
+// returns the index of its value in mapping.Content, or -1 when key is
+// missing; each other key gets a warning that says otherKeyWhy.
+func childOf(mapping *yaml.Node, key string, path *field.Path, otherKeyWhy string) (idx int, warnings []netconfig.Warning) {
+	idx = -1
+	for i := 0; i+1 < len(mapping.Content); i += 2 {
+		k := mapping.Content[i]
+		if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!str" && k.Value == key {
+			idx = i + 1
+			continue
+		}
+		warnings = append(warnings, outsideSchema(path.Child(k.Value), otherKeyWhy))
+	}
+	return idx, warnings
 }
 
 func outsideSchema(path *field.Path, msg string) netconfig.Warning {

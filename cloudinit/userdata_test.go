@@ -278,14 +278,21 @@ func TestNetworkEveryBootErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, out)
 			assert.Nil(t, warnings)
-			var invalid *netconfig.ValidationError
-			require.ErrorAs(t, err, &invalid)
-			require.Len(t, invalid.Errors, 1, "%v", err)
-			assert.Equal(t, tc.field, invalid.Errors[0].Field, "%v", err)
-			assert.Equal(t, tc.typ, invalid.Errors[0].Type, "%v", err)
+			requireOneError(t, err, tc.field, tc.typ)
 			assert.NotContains(t, err.Error(), "\n")
 		})
 	}
+}
+
+// requireOneError requires err to be a *netconfig.ValidationError that
+// holds one error, of type typ at wantField.
+func requireOneError(t *testing.T, err error, wantField string, typ field.ErrorType) {
+	t.Helper()
+	var invalid *netconfig.ValidationError
+	require.ErrorAs(t, err, &invalid)
+	require.Len(t, invalid.Errors, 1, "%v", err)
+	assert.Equal(t, wantField, invalid.Errors[0].Field, "%v", err)
+	assert.Equal(t, typ, invalid.Errors[0].Type, "%v", err)
 }
 
 func everyBootVM(src *kubevirtv1.CloudInitNoCloudSource) *kubevirtv1.VirtualMachine {
@@ -344,11 +351,7 @@ func TestSetNetworkEveryBoot(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _, err := cloudinit.SetNetworkEveryBoot(tc.vm)
 			assert.Nil(t, out)
-			var invalid *netconfig.ValidationError
-			require.ErrorAs(t, err, &invalid)
-			require.Len(t, invalid.Errors, 1, "%v", err)
-			assert.Equal(t, tc.field, invalid.Errors[0].Field, "%v", err)
-			assert.Equal(t, tc.typ, invalid.Errors[0].Type, "%v", err)
+			requireOneError(t, err, tc.field, tc.typ)
 		})
 	}
 }
