@@ -144,17 +144,17 @@ func (v *validator) acrossNetworks(spec Spec, plans []plan) {
 			}
 		}
 		if c.IPv6Mode == ModeSLAAC || c.IPv6Mode == ModeNone {
-			effect := "SLAAC there rests on the guest's default (booted Debian 12 guests with networkd or ifupdown accepted router advertisements by default)"
+			effect := "SLAAC there rests on the guest's default (booted Debian 12 and 13 guests accepted router advertisements by default)"
 			if c.IPv6Mode == ModeNone {
-				effect = "there the NIC still takes SLAAC addresses where the network sends router advertisements (as booted Debian 12 guests with networkd or ifupdown did)"
+				effect = "there the NIC still takes SLAAC addresses where the network sends router advertisements (as booted Debian 12 guests with networkd or ifupdown and Debian 13 guests with ifupdown or NetworkManager did)"
 			}
 			v.warn(WarningAcceptRANotPortable, p.Network, fieldText(v.root, i, ".ipConfig.ipv6Mode"), fmt.Sprintf(
-				"ipv6Mode %s is written as netplan's accept-ra: %t, which cloud-init 22.4 passes on only to netplan; "+
-					"its networkd, eni and sysconfig renderers drop it or write it where it has no effect, so %s", c.IPv6Mode, c.IPv6Mode == ModeSLAAC, effect))
+				"ipv6Mode %s is written as netplan's accept-ra: %t, which cloud-init passes on only to netplan and, from 23.3, to networkd; "+
+					"its eni, network-manager and sysconfig renderers drop it or write it where it has no effect, so %s", c.IPv6Mode, c.IPv6Mode == ModeSLAAC, effect))
 		}
 		if metrics && v.style == DefaultRoutePortable {
 			v.warn(WarningRouteMetricDropped, p.Network, fieldText(v.root, i, ".ipConfig.routes"),
-				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
+				"cloud-init before 23.3 drops route metrics on its networkd, eni and sysconfig renderers (only guests that render with netplan keep them; Debian 13's cloud-init 25.1 keeps them on networkd and network-manager too); there these routes get the kernel's default metric, and default routes told apart only by metric collide")
 		}
 	}
 	// An address on two networks puts both in overlapping subnets, so
@@ -184,7 +184,7 @@ func (v *validator) defaultRoutes(fam string, routes []defaultRoute, podDHCP boo
 		}
 		msg := "this static IPv6 default route outranks the one the pod network learns by DHCPv6 and router advertisements, so traffic to the cluster and beyond may leave through this network"
 		if fam == "IPv4" {
-			msg = "this static IPv4 default route outranks the pod network's DHCP one (netplan gives DHCP routes metric 100, static routes 0), and cloud-init's sysconfig renderer then stops every DHCP interface from installing a default route, so traffic to the cluster and beyond may leave through this network"
+			msg = "this static IPv4 default route outranks the pod network's DHCP one on guests that render with netplan or networkd (DHCP routes get metric 100 or 1024, static routes 0), and cloud-init's sysconfig renderer then stops every DHCP interface from installing a default route, so traffic to the cluster and beyond may leave through this network (under NetworkManager, which gives each device's routes a metric of 100 or more, the pod network's DHCP route kept the lowest in every booted Debian 13 guest)"
 		}
 		v.warn(WarningDefaultRouteOverridesPodNetwork, d.network, d.fieldText(v.root), msg)
 		return

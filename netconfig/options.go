@@ -30,7 +30,12 @@ const (
 	// DefaultRouteNetplan writes every default route as netplan's native
 	// "to: default". Use it only for guests known to be recent: the guest
 	// must render with netplan 0.103 or later, or with cloud-init 25.3 or
-	// later on its own renderers.
+	// later on its own renderers (cloud-init's commit "Add 'to: default'
+	// support in network state", #6391, first released in 25.3). Booted
+	// guests whose cloud-init is older and renders on its own fail: with
+	// cloud-init 22.4 and 25.1, networkd and eni guests configured no NIC
+	// at all, the pod NIC included, and a NetworkManager guest left the NIC
+	// with the route unconfigured.
 	DefaultRouteNetplan
 )
 

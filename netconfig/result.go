@@ -108,10 +108,14 @@ const (
 	// interface gets a new one, so after a restart the NIC no longer matches.
 	WarningEphemeralMAC WarningCode = "EphemeralMAC"
 	// WarningDefaultRouteOverridesPodNetwork: a secondary network carries a static default
-	// route of a family the pod network gets by DHCP. The static route
-	// outranks DHCP routes (netplan gives those metric 100, static ones 0),
-	// and for IPv4 cloud-init's sysconfig renderer stops every DHCP
-	// interface from installing a default route at all.
+	// route of a family the pod network gets by DHCP. On guests that
+	// render with netplan or networkd the static route outranks DHCP
+	// routes (those get metric 100 or 1024, static ones 0), and for IPv4
+	// cloud-init's sysconfig renderer stops every DHCP interface from
+	// installing a default route at all. NetworkManager gives each
+	// device's routes a metric of 100 or more, static and DHCP alike; in
+	// every booted Debian 13 guest (cloud-init 25.1) the pod network's
+	// DHCP route kept the lowest.
 	WarningDefaultRouteOverridesPodNetwork WarningCode = "DefaultRouteOverridesPodNetwork"
 	// WarningOverlappingSubnets: two networks have addresses in overlapping
 	// subnets, which makes the guest's source address and route choice
@@ -119,17 +123,22 @@ const (
 	WarningOverlappingSubnets WarningCode = "OverlappingSubnets"
 	// WarningRouteMetricDropped: route metrics, which cloud-init before
 	// 23.3 drops on all of its own renderers (networkd, eni, sysconfig);
-	// only guests that render with netplan keep them.
+	// only guests that render with netplan keep them. Booted Debian 13
+	// guests (cloud-init 25.1) keep them on networkd and network-manager
+	// too; eni needs net-tools for any static route.
 	WarningRouteMetricDropped WarningCode = "RouteMetricDropped"
 	// WarningAcceptRANotPortable: IPv6Mode slaac or none, written as
-	// netplan's accept-ra: true or false, which cloud-init 22.4.2 passes on
-	// only to netplan (measured with net-convert): its networkd renderer
-	// drops it, its eni renderer puts accept_ra into the IPv4 stanza or
-	// drops it and writes no inet6 stanza, and its sysconfig renderer writes
-	// IPV6_FORCE_ACCEPT_RA without IPV6INIT=yes. On those guests whether
-	// the NIC takes SLAAC addresses is left to the guest's default: booted
-	// Debian 12 guests with networkd or ifupdown took them with slaac and
-	// with none alike (internal/guestvm, scenario ipv6-modes).
+	// netplan's accept-ra: true or false, which cloud-init passes on to
+	// netplan and, from 23.3, to networkd (IPv6AcceptRA=); measured with
+	// net-convert, cloud-init 22.4.2's networkd renderer drops it, its eni
+	// renderer puts accept_ra into the IPv4 stanza or drops it and writes
+	// no inet6 stanza, and its sysconfig renderer writes
+	// IPV6_FORCE_ACCEPT_RA without IPV6INIT=yes; 25.1's network-manager
+	// renderer writes nothing for it. On those guests whether the NIC takes
+	// SLAAC addresses is left to the guest's default: booted Debian 12
+	// guests with networkd or ifupdown and Debian 13 guests with ifupdown
+	// or NetworkManager took them with slaac and with none alike
+	// (internal/guestvm, scenario ipv6-modes).
 	WarningAcceptRANotPortable WarningCode = "AcceptRANotPortable"
 	// WarningTooManyNameservers: more than three nameservers; glibc's
 	// resolver uses only the first three.

@@ -1,33 +1,44 @@
 // Package guestvm proves guestnet's output in real guests: it boots Debian
-// 12 VMs under QEMU from a NoCloud seed holding the network config that
-// netconfig.Build wrote, and reads back, NIC by NIC, what each guest made
-// of it.
+// 12 and Debian 13 VMs under QEMU from a NoCloud seed holding the network
+// config that netconfig.Build wrote, and reads back, NIC by NIC, what each
+// guest made of it.
 //
 // # Images
 //
-// BuildImage builds a guest image with debootstrap (variant minbase) from
-// Debian's own packages and caches it, keyed by a hash of its recipe and of
-// build-image.sh, so an image is rebuilt only when its recipe changes.
-// Images lists the recipes, which differ in the network renderer that
-// cloud-init 22.4 picks (the first available of eni, sysconfig, netplan,
-// ..., networkd):
+// BuildImage builds a guest image from Debian's own packages and caches
+// it, keyed by a hash of its recipe and of build-image.sh, so an image is
+// rebuilt only when its recipe changes. It builds in two stages: each
+// suite of Suites (bookworm for Debian 12 with cloud-init 22.4, trixie for
+// Debian 13 with cloud-init 25.1) has a base root file system, debootstrap
+// (variant minbase) with the packages every image of the suite has, built
+// once and cached; an image unpacks its suite's base and installs its own
+// packages with apt. Bases and images are built under locks of their own,
+// so different images build in parallel (TestGuests shares its job slots
+// between builds and boots). Images lists the recipes, which differ in
+// the network renderer that cloud-init picks (the first available of eni,
+// sysconfig, netplan, network-manager, ..., networkd):
 //
-//   - netplan: netplan.io, systemd-networkd and systemd-resolved, no
-//     ifupdown; cloud-init hands the config to netplan;
-//   - eni: ifupdown and isc-dhcp-client, no netplan and no net-tools
-//     (Debian's default package set); cloud-init writes
-//     /etc/network/interfaces.d/50-cloud-init;
-//   - eni-net-tools: the same plus net-tools, whose route(8) the eni
-//     renderer's static routes call;
-//   - networkd: systemd-networkd (enabled) and systemd-resolved, neither
-//     netplan nor ifupdown; cloud-init writes .network files itself.
+//   - netplan, netplan-13: netplan.io, systemd-networkd and
+//     systemd-resolved, no ifupdown; cloud-init hands the config to netplan;
+//   - eni, eni-13: ifupdown and the release's DHCP client (isc-dhcp-client,
+//     dhcpcd-base), no netplan and no net-tools (Debian's default package
+//     set); cloud-init writes /etc/network/interfaces.d/50-cloud-init;
+//   - eni-net-tools: eni plus net-tools, whose route(8) the eni renderer's
+//     static routes call;
+//   - networkd, networkd-13: systemd-networkd (enabled) and
+//     systemd-resolved, neither netplan nor ifupdown; cloud-init writes
+//     .network files itself;
+//   - network-manager-13: NetworkManager as the only network service;
+//     cloud-init writes NetworkManager keyfiles.
 //
 // The cache is $GUESTNET_GUESTVM_CACHE, by default guestnet/guestvm under
 // the user's cache directory (~/.cache). Each image takes about 900 MB
-// there (a sparse 2 GB ext4 file, its kernel and initramfs), 3.6 GB for
-// the four, plus 130 MB of downloaded packages shared between them. Building needs root,
-// debootstrap, mkfs.ext4 and a Debian mirror ($GUESTNET_DEBIAN_MIRROR,
-// default http://deb.debian.org/debian); booting does not need root.
+// there (a sparse 2 GB ext4 file, its kernel and initramfs), each base
+// 500 to 800 MB (a tar), plus the downloaded packages, kept per suite.
+// Building needs root, debootstrap, tar, mkfs.ext4 and a Debian mirror
+// ($GUESTNET_DEBIAN_MIRROR, default http://deb.debian.org/debian); booting
+// does not need root. From an empty cache, on 2 CPUs, both bases and the
+// eight images take about ten minutes.
 //
 // # Boots
 //
@@ -95,10 +106,13 @@
 //
 // # Running
 //
-// TestGuests boots every scenario in every image; it runs only when -run
-// names it, since it takes about half an hour without KVM:
+// TestGuests boots every scenario in every image, and the reboot cases;
+// it runs only when -run names it, since it takes over an hour without
+// KVM. GUESTNET_GUESTVM_MATRIX=ci boots what .ci/run boots (one image per
+// network stack and generation, the reboot cases in the netplan images):
 //
-//	go test ./internal/guestvm -run TestGuests -timeout 90m -v
+//	go test ./internal/guestvm -run TestGuests -timeout 120m -v
+//	GUESTNET_GUESTVM_MATRIX=ci go test ./internal/guestvm -run TestGuests -timeout 80m -v
 //
 // One image, or one scenario in one image:
 //
