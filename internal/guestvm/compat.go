@@ -43,6 +43,12 @@ type Column struct {
 type ScenarioInfo struct {
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
+	// Constructs, when not empty, are the only constructs whose outcomes
+	// in this scenario the construct table shows: a scenario booted for
+	// one construct, such as default-route-netplan, whose failure drags
+	// every other construct of the VM down with it, would otherwise read
+	// as a failure of those. Its facts stay in the results.
+	Constructs []Construct `json:"constructs,omitempty"`
 }
 
 // Run is what one column did with one scenario.
@@ -343,8 +349,15 @@ func (rs Results) cell(column string, c Construct) string {
 		nets  map[string][]string
 	}
 	var groups []*group
+	only := map[string][]Construct{}
+	for _, s := range rs.Scenarios {
+		only[s.Name] = s.Constructs
+	}
 	for _, run := range rs.Runs {
 		if run.Column != column {
+			continue
+		}
+		if o := only[run.Scenario]; len(o) > 0 && !slices.Contains(o, c) {
 			continue
 		}
 		for _, f := range run.Facts {

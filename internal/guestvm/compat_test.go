@@ -124,6 +124,25 @@ func TestREADMETable(t *testing.T) {
 // TestResultsTableGenerations checks how Table groups the columns by
 // generation: in the list of columns (a bold heading, with the cloud-init
 // release its columns share, over a sub-list) and in both tables' headers.
+// TestResultsTableScenarioConstructs: a scenario that names its
+// constructs shows only those in the construct table; its other facts stay
+// out of every cell, the default routes table still shows it.
+func TestResultsTableScenarioConstructs(t *testing.T) {
+	rs := sampleResults()
+	rs.Scenarios = append(rs.Scenarios, ScenarioInfo{Name: "style", Summary: "to: default", Constructs: []Construct{DefaultRouteToDefault4}})
+	rs.Runs = append(rs.Runs, Run{Column: "netplan", Scenario: "style", Facts: []Fact{
+		{Construct: MTU, Network: "a", Outcome: Dropped},
+		{Construct: DefaultRouteToDefault4, Network: "a", Outcome: Dropped},
+	}, DefaultRoutes: nil})
+	table := rs.Table()
+	assert.Contains(t, table, "| `mtu` | **applied** in seed (a, b); dropped (mtu 1500) in three (a) | **applied** |\n", "the style scenario's MTU stays out")
+	assert.Contains(t, table, "| IPv4 default route as netplan's `routes: [{to: default, via}]` (`DefaultRouteNetplan`) | dropped | - |\n")
+	assert.Contains(t, table, "| `style`: to: default | none |\n")
+
+	rs.Scenarios[len(rs.Scenarios)-1].Constructs = nil
+	assert.Contains(t, rs.Table(), "| `mtu` | **applied** in seed (a, b); dropped (mtu 1500) in three (a); dropped in style (a) | **applied** |\n", "without Constructs every fact counts")
+}
+
 func TestResultsTableGenerations(t *testing.T) {
 	guest := func(name, gen, cloudInit string) Column {
 		c := Column{Name: name, Renderer: "netplan", Source: SourceGuest, Summary: "s", Generation: gen}

@@ -435,7 +435,7 @@ func writeResults(t *testing.T, path string, cols []Column, runs []guestRun) {
 	for _, sc := range scenarios() {
 		for _, r := range runs {
 			if r.scenario == sc.name {
-				rs.PutScenario(ScenarioInfo{Name: sc.name, Summary: sc.summary})
+				rs.PutScenario(ScenarioInfo{Name: sc.name, Summary: sc.summary, Constructs: sc.tableConstructs})
 				break
 			}
 		}

@@ -120,6 +120,9 @@ type scenario struct {
 	warnings []netconfig.WarningCode
 	// rows are the expected outcomes.
 	rows []row
+	// tableConstructs, when not empty, are the only constructs the README's
+	// construct table shows from this scenario (ScenarioInfo.Constructs).
+	tableConstructs []Construct
 	// defaultRoutes are the default routes each guest image must end up
 	// with (Route.String, sorted, IPv4 then IPv6).
 	defaultRoutes map[string][]string
@@ -544,7 +547,8 @@ func scenarios() []scenario {
 		{
 			name: "default-route-netplan",
 			summary: "pod network and one dual-stack static network whose default routes are written as netplan's `to: default` " +
-				"(`WithDefaultRouteStyle(DefaultRouteNetplan)`) instead of the portable forms",
+				"(`WithDefaultRouteStyle(DefaultRouteNetplan)`) instead of the portable forms; the table above shows only its `to: default` rows, since " +
+				"where those fail the guest configures no NIC at all (networkd, eni) or not that one (NetworkManager)",
 			networks: func(*testing.T) (netconfig.Spec, []netconfig.Option, []NIC) {
 				spec, nics := specOf(podNetwork(), vmNetwork{
 					Network: netconfig.Network{
@@ -563,8 +567,11 @@ func scenarios() []scenario {
 			},
 			// net-convert's failure on to: default is pinned by the
 			// conformance tests; no sysconfig files to judge.
-			skip:     []string{sysconfigColumn},
-			warnings: []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork},
+			skip: []string{sysconfigColumn},
+			// Where to: default fails, the whole config goes with it (the
+			// rows say so); the table shows only the to: default rows.
+			tableConstructs: []Construct{DefaultRouteToDefault4, DefaultRouteToDefault6},
+			warnings:        []netconfig.WarningCode{netconfig.WarningDefaultRouteOverridesPodNetwork},
 			rows: []row{
 				{MACRename, "default", all("applied").with("sysconfig", "-")},
 				{PodDHCP4, "default", all("dropped").with("netplan", "applied", "netplan-13", "applied", "network-manager-13", "applied", "sysconfig", "-")},
@@ -674,6 +681,11 @@ func TestScenarioRows(t *testing.T) {
 	byName := map[string]scenario{}
 	for _, sc := range scenarios() {
 		byName[sc.name] = sc
+	}
+	for _, info := range rs.Scenarios {
+		if sc, ok := byName[info.Name]; assert.True(t, ok, "recorded scenario %s", info.Name) {
+			assert.Equal(t, sc.tableConstructs, info.Constructs, "the constructs the table shows of %s", info.Name)
+		}
 	}
 	for _, run := range rs.Runs {
 		sc, ok := byName[run.Scenario]
